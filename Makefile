@@ -1,0 +1,35 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench schemas lock lint clean
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+run: $(STAMP)  ## build output/ from raw/
+	$(VENV)/bin/drugdata build --raw raw --out output
+
+test: $(STAMP)  ## the test suite (offline, a few minutes at most)
+	$(PY) -m pytest -q
+
+bench: $(STAMP)  ## throughput on the real labels in ../shared (prints figures)
+	$(PY) bench/throughput.py
+
+schemas: $(STAMP)  ## regenerate schemas/ and docs/data-dictionary.md from the contracts
+	$(PY) -m drugdata.schema_export --root .
+
+lock:  ## re-pin dependencies (needs uv: pip install uv)
+	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+
+lint: $(STAMP)
+	$(PY) -m ruff check src flows tests
+
+clean:
+	rm -rf $(VENV) output/releases output/parquet output/drugdata.duckdb output/.staging-*

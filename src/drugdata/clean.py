@@ -1,0 +1,81 @@
+"""Cleaning: keep every content block, drop page chrome, lay the rest out as the clean text.
+
+The clean text is the blocks joined by newlines; every fact span points into it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from drugdata.models import Block, Line
+from drugdata.vocabulary import read_yaml
+
+__all__ = ["clean_blocks", "is_boilerplate", "layout"]
+
+
+@lru_cache(maxsize=1)
+def _rules() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
+    rules = read_yaml("boilerplate.yaml")
+    compile_all = lambda pats: [re.compile(p, re.IGNORECASE) for p in pats]
+    return compile_all(rules["drop_block"]), compile_all(rules["person_bio"])
+
+
+def is_boilerplate(block: Block, drug_names: re.Pattern[str] | None = None) -> bool:
+    """True for chrome: shop lines, menus, share bars, bios, promotions."""
+    drop, bio = _rules()
+    text = block.text.strip()
+    if any(p.search(text) for p in drop):
+        return True
+    mentions_drug = bool(drug_names and drug_names.search(text))
+    return block.kind == "para" and not mentions_drug and sum(bool(p.search(text)) for p in bio) >= 1
+
+
+def _drop_leading_chrome(blocks: list[Block], drug_names: re.Pattern[str] | None) -> list[Block]:
+    """Short lines before the first block naming the drug are site titles and menus."""
+    if drug_names is None:
+        return blocks
+    for i, block in enumerate(blocks):
+        if drug_names.search(block.text):
+            kept_before = [b for b in blocks[:i] if len(b.text.split()) > 12]
+            return kept_before + blocks[i:]
+    return blocks
+
+
+def clean_blocks(blocks: list[Block], drug_names: re.Pattern[str] | None = None) -> list[Block]:
+    """Drop boilerplate, repeated blocks and headings left with nothing under them."""
+    blocks = _drop_leading_chrome(blocks, drug_names)
+    kept: list[Block | None] = []
+    seen: set[tuple[str, str]] = set()
+    for block in blocks:
+        text = re.sub(r"\s+", " ", block.text).strip()
+        ident = (block.kind, text.lower())
+        if not text or is_boilerplate(block, drug_names) or (block.kind != "item" and ident in seen):
+            kept.append(None)  # a hole remembers that something was removed here
+            continue
+        seen.add(ident)
+        kept.append(Block(block.kind, text, block.level))
+    result: list[Block] = []
+    for i, block in enumerate(kept):
+        if block is None:
+            continue
+        if block.kind == "heading":
+            rest = kept[i + 1:]
+            following = next((b for b in rest if b is not None), None)
+            emptied = rest[:1] == [None] and (following is None or following.kind == "heading")
+            if following is None or emptied:
+                continue  # heading of a removed promo, or a dangling title at the end
+        result.append(block)
+    return result
+
+
+def layout(blocks: list[Block]) -> tuple[str, list[Line]]:
+    """Join blocks into the clean text, one block per line, remembering each block's span."""
+    parts: list[str] = []
+    lines: list[Line] = []
+    offset = 0
+    for block in blocks:
+        lines.append(Line(block, offset, offset + len(block.text)))
+        parts.append(block.text)
+        offset += len(block.text) + 1
+    return "\n".join(parts), lines

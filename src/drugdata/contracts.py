@@ -1,0 +1,212 @@
+"""The output contract: one pandera model per published table.
+
+Validation, the DuckDB DDL, the Parquet (Arrow) schema, the files in `schemas/` and the data
+dictionary are all derived from these models (see `schema_export.py`). Column names here are
+fixed for apps and evaluations: add columns, never rename them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+__all__ = ["FACT_TABLES", "SCHEMA_VERSION", "TABLES"]
+
+SCHEMA_VERSION = "1.0.0"
+
+FREQUENCY_CLASSES = ["very_common", "common", "uncommon", "rare", "very_rare", "unknown"]
+CONTEXTS = ["therapy", "withdrawal", "overdose", "allergic", "pregnancy", "neonatal"]
+STATUSES = ["approved", "off_label", "investigational", "unspecified"]
+AGENT_TYPES = ["drug", "drug_class", "substance"]
+PHASES = ["start", "titration", "usual", "maintenance", "maximum", "taper", "single"]
+SEVERITIES = ["major", "moderate", "minor"]
+RECOMMENDATIONS = ["avoid", "adjust_dose", "monitor", "separate_administration", "caution"]
+SOURCE_STATUSES = ["ok", "quarantined", "duplicate"]
+FORMATS = ["text", "markdown", "html", "unknown"]
+SECTION_STRUCT = "list<struct<heading: string, type: string, level: int32, span_start: int64, span_end: int64>>"
+
+
+def _doc_id() -> Series[str]:
+    return pa.Field(str_matches=r"^[0-9a-f]{16}$", description="Document id: first 16 hex digits of the SHA-256 of the raw file.")
+
+
+def _drug_id(nullable: bool = False) -> Series[str]:
+    return pa.Field(nullable=nullable, str_matches=r"^[a-z0-9_]+$", description="Drug id: the generic name as a slug, from the drug vocabulary.")
+
+
+class _Fact(pa.DataFrameModel):
+    """Columns every fact row carries: its id, drug, document and evidence."""
+
+    fact_id: Series[str] = pa.Field(unique=True, str_matches=r"^[0-9a-f]{16}$", description="Stable row id: hash of the document, table, span and extracted values.")
+    drug_id: Series[str] = _drug_id()
+    doc_id: Series[str] = _doc_id()
+    section: Series[str] = pa.Field(description="Canonical type of the section the evidence sits in ('other' when none).")
+    evidence: Series[str] = pa.Field(str_length={"min_value": 1}, description="The sentence or list item the fact rests on, from documents.clean_text.")
+    span_start: Series[int] = pa.Field(ge=0, description="Start of the mention in documents.clean_text (0-based, inclusive).")
+    span_end: Series[int] = pa.Field(ge=1, description="End of the mention in documents.clean_text (exclusive).")
+
+    @pa.dataframe_check(description="span_end must be greater than span_start")
+    def span_order(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["span_end"] > df["span_start"]
+
+
+class Sources(pa.DataFrameModel):
+    """One row per file under the raw root, whatever became of it."""
+
+    doc_id: Series[str] = _doc_id()
+    path: Series[str] = pa.Field(unique=True, description="Path relative to the raw root, with forward slashes.")
+    format: Series[str] = pa.Field(description="Detected input format (text, markdown, html; label formats later).")
+    publisher: Series[str] = pa.Field(nullable=True, description="Site or organisation that published the page.")
+    url: Series[str] = pa.Field(nullable=True, description="Where the page was retrieved from.")
+    retrieved_at: Series[str] = pa.Field(nullable=True, description="When it was retrieved, ISO 8601 as given by the metadata.")
+    sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$", description="SHA-256 of the raw bytes.")
+    drug_id: Series[str] = _drug_id(nullable=True)
+    status: Series[str] = pa.Field(isin=SOURCE_STATUSES, description="ok, quarantined (see reason) or duplicate.")
+    reason: Series[str] = pa.Field(nullable=True, description="Why the file was quarantined, in words a person understands.")
+    n_chars_clean: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Length of the cleaned text.")
+    title: Series[str] = pa.Field(nullable=True, description="Page title from metadata or markup.")
+    n_bytes: Series[int] = pa.Field(ge=0, description="Size of the raw file in bytes.")
+
+    class Config:
+        strict = True
+        coerce = True
+        description = "One row per raw file: provenance and status."
+
+
+class Documents(pa.DataFrameModel):
+    """One row per document read successfully."""
+
+    doc_id: Series[str] = pa.Field(unique=True, str_matches=r"^[0-9a-f]{16}$", description="Document id, as in sources.")
+    drug_id: Series[str] = _drug_id()
+    clean_text: Series[str] = pa.Field(description="Cleaned text, one block per line; every span indexes it.")
+    sections: Series[object] = pa.Field(description="Headings with canonical type, level and span in clean_text.", metadata={"type": SECTION_STRUCT})
+
+    class Config:
+        strict = True
+        coerce = True
+        description = "One row per readable document: the cleaned text and its sections."
+
+
+class Drugs(pa.DataFrameModel):
+    """One row per drug named by at least one document."""
+
+    drug_id: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$", description="Drug id: generic name slug.")
+    name: Series[str] = pa.Field(str_matches=r"^[^A-Z]+$", description="Generic name, lowercase.")
+    brand_names: Series[object] = pa.Field(description="Brand names from the drug vocabulary.", metadata={"type": "list<string>"})
+    drug_class: Series[str] = pa.Field(nullable=True, description="Pharmacologic class from the drug vocabulary.")
+    rxcui: Series[str] = pa.Field(nullable=True, str_matches=r"^\d+$", description="RxNorm ingredient RxCUI when known.")
+    n_documents: Series[int] = pa.Field(ge=1, description="Documents about this drug.")
+
+    class Config:
+        strict = True
+        coerce = True
+        description = "One row per drug identified in the corpus."
+
+
+class Indications(_Fact):
+    condition: Series[str] = pa.Field(description="The condition as written.")
+    condition_name: Series[str] = pa.Field(description="Normalized condition name (ontology label when mapped).")
+    condition_id: Series[str] = pa.Field(nullable=True, str_matches=r"^[A-Za-z]+:[A-Za-z0-9_/.-]+$", description="CURIE (HP:, MESH:) or null when unmapped.")
+    status: Series[str] = pa.Field(isin=STATUSES, description="approved, off_label, investigational or unspecified.")
+
+    class Config:
+        strict = True
+        coerce = True
+        description = "One row per document x condition mention the drug is said to treat."
+
+
+class AdverseEffects(_Fact):
+    effect: Series[str] = pa.Field(description="The effect as written.")
+    effect_name: Series[str] = pa.Field(description="Normalized effect name (HPO label when mapped).")
+    effect_id: Series[str] = pa.Field(nullable=True, str_matches=r"^HP:\d{7}$", description="HPO id or null when unmapped.")
+    frequency_class: Series[str] = pa.Field(isin=FREQUENCY_CLASSES, description="CIOMS class: very_common >=10%, common 1-10%, uncommon 0.1-1%, rare 0.01-0.1%, very_rare <0.01%, unknown.")
+    frequency_text: Series[str] = pa.Field(nullable=True, description="The frequency words and numbers the page gave, verbatim.")
+    frequency_low_pct: Series[float] = pa.Field(nullable=True, ge=0, le=100, description="Lower bound in percent when a number was given.")
+    frequency_high_pct: Series[float] = pa.Field(nullable=True, ge=0, le=100, description="Upper bound in percent when a number was given.")
+    serious: Series[bool] = pa.Field(description="The page calls the effect serious or urgent.")
+    context: Series[str] = pa.Field(isin=CONTEXTS, description="therapy, withdrawal, overdose, allergic, pregnancy or neonatal.")
+    route: Series[str] = pa.Field(nullable=True, description="Route the effect is tied to, when stated.")
+
+    class Config:
+        strict = True
+        coerce = True
+        description = "One row per document x statement x adverse effect."
+
+
+class Interactions(_Fact):
+    agent: Series[str] = pa.Field(description="The interacting drug, class or substance as written.")
+    agent_name: Series[str] = pa.Field(description="Normalized agent name.")
+    agent_id: Series[str] = pa.Field(nullable=True, str_matches=r"^[A-Za-z]+:[A-Za-z0-9_/.-]+$", description="CURIE (RXCUI:, ATC:, CHEBI:, drugdata:) or null.")
+    agent_type: Series[str] = pa.Field(isin=AGENT_TYPES, description="drug, drug_class or substance.")
+    effect: Series[str] = pa.Field(nullable=True, description="What the combination does, as written.")
+    recommendation: Series[str] = pa.Field(nullable=True, isin=RECOMMENDATIONS, description="Advice given: avoid, adjust_dose, monitor, separate_administration, caution.")
+    severity: Series[str] = pa.Field(nullable=True, isin=SEVERITIES, description="major, moderate or minor, from the advice and effect words.")
+
+    class Config:
+        strict = True
+        coerce = True
+        description = "One row per document x statement x interacting agent."
+
+
+class Dosing(_Fact):
+    route: Series[str] = pa.Field(nullable=True, description="Route of administration.")
+    dosage_form: Series[str] = pa.Field(nullable=True, description="Dosage form (tablet, oral solution, ...).")
+    population: Series[str] = pa.Field(nullable=True, description="adult, pediatric, elderly, renal_impairment, hepatic_impairment.")
+    indication: Series[str] = pa.Field(nullable=True, description="Condition the dose is for, when stated nearby.")
+    regimen_phase: Series[str] = pa.Field(isin=PHASES, description="start, titration, usual, maintenance, maximum, taper or single.")
+    dose_min: Series[float] = pa.Field(nullable=True, ge=0, description="Lower dose amount.")
+    dose_max: Series[float] = pa.Field(nullable=True, ge=0, description="Upper dose amount (= dose_min for a single value).")
+    dose_unit: Series[str] = pa.Field(nullable=True, description="mg, mcg, g, mL, units, mg/kg, %.")
+    dose_basis: Series[str] = pa.Field(nullable=True, isin=["per_dose", "per_day"], description="Whether the amount is per dose or per day.")
+    frequency_min_per_day: Series[float] = pa.Field(nullable=True, ge=0, le=24, description="Fewest administrations a day.")
+    frequency_max_per_day: Series[float] = pa.Field(nullable=True, ge=0, le=24, description="Most administrations a day.")
+    interval_days: Series[float] = pa.Field(nullable=True, ge=0, description="Days between steps or doses (e.g. titration every 3 days).")
+    max_daily_dose: Series[float] = pa.Field(nullable=True, ge=0, description="Maximum daily dose when the page states one.")
+    max_daily_dose_unit: Series[str] = pa.Field(nullable=True, description="Unit of max_daily_dose.")
+    duration_days_min: Series[float] = pa.Field(nullable=True, ge=0, description="Shortest duration stated, in days.")
+    duration_days_max: Series[float] = pa.Field(nullable=True, ge=0, description="Longest duration stated, in days.")
+
+    class Config:
+        strict = True
+        coerce = True
+        description = "One row per document x dose statement."
+
+
+class Products(_Fact):
+    dosage_form: Series[str] = pa.Field(nullable=True, description="Dosage form.")
+    route: Series[str] = pa.Field(nullable=True, description="Route implied by the form.")
+    strength: Series[float] = pa.Field(gt=0, description="Strength amount.")
+    strength_unit: Series[str] = pa.Field(description="Strength unit (mg, mcg, mg/5 mL, ...).")
+
+    class Config:
+        strict = True
+        coerce = True
+        description = "One row per document x stated strength."
+
+
+class Quarantine(pa.DataFrameModel):
+    doc_id: Series[str] = pa.Field(nullable=True, description="Document id when the file could be hashed.")
+    path: Series[str] = pa.Field(nullable=True, description="Raw path relative to the raw root.")
+    table: Series[str] = pa.Field(description="Table the row was meant for, or 'sources' for unreadable pages.")
+    reason: Series[str] = pa.Field(description="What failed, in words.")
+    payload: Series[str] = pa.Field(nullable=True, description="The failing row as JSON, for inspection.")
+
+    class Config:
+        strict = True
+        coerce = True
+        description = "Rows that failed validation and pages that could not be read, with the reason."
+
+
+TABLES: dict[str, type[pa.DataFrameModel]] = {
+    "sources": Sources,
+    "documents": Documents,
+    "drugs": Drugs,
+    "indications": Indications,
+    "adverse_effects": AdverseEffects,
+    "interactions": Interactions,
+    "dosing": Dosing,
+    "products": Products,
+    "quarantine": Quarantine,
+}
+FACT_TABLES = ("indications", "adverse_effects", "interactions", "dosing", "products")

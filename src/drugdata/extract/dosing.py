@@ -1,0 +1,137 @@
+"""Dosing: one row per dose statement, with phase, amounts, frequency and maximum daily dose."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from drugdata.extract.quantities import (
+    AMOUNT,
+    dosage_form_of,
+    duration_days,
+    frequency_per_day,
+    interval_days,
+    population_of,
+    route_of,
+    unit_of,
+)
+from drugdata.models import Document, Sentence
+from drugdata.normalize import condition_lexicon
+
+__all__ = ["extract_dosing", "phase_of"]
+
+_PHASES = [
+    ("maximum", (r"\b(max(imum)?|not (to )?exceed|no more than|up to|highest|ceiling|should not be more|"
+                 r"at most|limit)\b")),
+    ("taper", (r"\b(taper\w*|reduc\w* (gradually|slowly)|gradually (reduc|decreas|lower|diminish)\w*|"
+               r"decreas\w*|diminish\w*|when (quitting|stopping)|stopping)\b")),
+    ("titration", r"\b(increas\w*|titrat\w*|raised?|go(es)? up|climb\w*|step(ped)? up|adjusted upward|by \d)\b"),
+    ("start", r"\b(start\w*|initial\w*|begin\w*|began|first dose|to begin)\b"),
+    ("maintenance", r"\b(maintenance|maintain\w*)\b"),
+    ("single", r"\b(single|one[- ]time) dose\b"),
+    ("usual", r"\b(usual\w*|typical\w*|normal\w*|most people|range|recommended|standard|effective dose)\b"),
+]
+_STRONG_CUE = re.compile(r"\b(usual|starting|initial|maximum|recommended|typical) (daily )?dos(e|age)\b|\bdosage\b|"
+                         r"\bdose (is|of)\b", re.IGNORECASE)
+_PRODUCT_CUE = re.compile(r"\b(available|comes? (in|as)|supplied|strengths?|sold as|tablets? of)\b", re.IGNORECASE)
+_PER_DAY_BEFORE = re.compile(r"(daily (dose|total)|total daily|total (dose )?|a day|per day|/day|daily)\W*\w*\W*\w*\W*$", re.IGNORECASE)
+_DOSING_SECTIONS = {"dosing"}
+_MAYBE_SECTIONS = {"summary", "faq", "indications", "other"}
+
+
+def phase_of(*texts: str | None) -> str | None:
+    for text in texts:
+        if not text:
+            continue
+        best: tuple[int, str] | None = None
+        for phase, pattern in _PHASES:
+            for match in re.finditer(pattern, text, re.IGNORECASE):
+                if best is None or match.end() > best[0]:
+                    best = (match.end(), phase)  # the cue nearest the amount wins
+        if best:
+            return best[1]
+    return None
+
+
+def _in_context(sentence: Sentence) -> bool:
+    if _PRODUCT_CUE.search(sentence.text) and not re.search(r"\b(take|dose|daily|times)\b", sentence.text, re.IGNORECASE):
+        return False
+    if sentence.section in _DOSING_SECTIONS:
+        return True
+    return sentence.section in _MAYBE_SECTIONS and bool(_STRONG_CUE.search(sentence.text))
+
+
+def _label_of(doc: Document, sentence: Sentence) -> str:
+    block = doc.lines[sentence.block_index].block.text
+    return block.split(":", 1)[0] if ":" in block[:60] else ""
+
+
+def extract_dosing(doc: Document) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    conditions = condition_lexicon()
+    for sentence in doc.sentences:
+        if sentence.block_kind == "heading" or not _in_context(sentence):
+            continue
+        text = sentence.text
+        label = _label_of(doc, sentence)
+        amounts = [m for m in AMOUNT.finditer(text)]
+        previous_end = 0
+        for index, match in enumerate(amounts):
+            next_start = amounts[index + 1].start() if index + 1 < len(amounts) else len(text)
+            before = text[previous_end:match.start()]
+            after = text[match.end():next_start]
+            previous_end = match.end()
+            unit = unit_of(match.group("unit"))
+            per = (match.group("per") or "").lower()
+            if unit == "%" and not re.search(r"\b(increas|decreas|reduc)\w*", before, re.IGNORECASE):
+                continue
+            phase = phase_of(before, sentence.lead, text) or "usual"
+            low = float(match.group("a").replace(",", "."))
+            high = float(match.group("b").replace(",", ".")) if match.group("b") else low
+            freq_min, freq_max = frequency_per_day(after[:60]) if "day" not in per else (None, None)
+            per_day = "day" in per or "24 hours" in per or bool(_PER_DAY_BEFORE.search(before[-40:]))
+            if not per_day and freq_min is None and phase == "maximum" and re.search(r"\b(a|per) day\b|daily", text, re.IGNORECASE):
+                per_day = True
+            if "kg" in per and unit == "mg":
+                unit = "mg/kg"
+            basis = "per_day" if per_day else "per_dose"
+            max_daily = high if phase == "maximum" and basis == "per_day" else None
+            duration = duration_days(after + " " + before if phase == "taper" else after)
+            found = conditions.scan(" ".join(t for t in (label, sentence.heading) if t))
+            rows.append(_row(
+                doc, sentence, label, phase=phase,
+                indication=found[0].concept.name.lower() if found else None,
+                dose_min=low, dose_max=high, dose_unit=unit, dose_basis=basis,
+                frequency_min_per_day=freq_min, frequency_max_per_day=freq_max,
+                interval_days=interval_days(after), max_daily_dose=max_daily,
+                max_daily_dose_unit=unit if max_daily is not None else None,
+                duration_days_min=duration[0], duration_days_max=duration[1],
+                span_start=sentence.start + match.start(), span_end=sentence.start + match.end()))
+        if not amounts and sentence.section in _DOSING_SECTIONS and (route_of(text) or phase_of(text)):
+            # a dose statement without numbers: "taken orally, starting low and increased gradually"
+            phase = phase_of(text) or "usual"
+            if phase != "maximum":
+                low_days, high_days = duration_days(text)
+                rows.append(_row(doc, sentence, label, phase=phase, duration_days_min=low_days,
+                                 duration_days_max=high_days, span_start=sentence.start,
+                                 span_end=sentence.end))
+    return rows
+
+
+_NUMERIC = ("dose_min", "dose_max", "dose_unit", "dose_basis", "frequency_min_per_day",
+            "frequency_max_per_day", "interval_days", "max_daily_dose", "max_daily_dose_unit",
+            "duration_days_min", "duration_days_max")
+
+
+def _row(doc: Document, sentence: Sentence, label: str, phase: str, indication: str | None = None,
+         **values: Any) -> dict[str, Any]:
+    """A dosing row; numeric fields not given are null."""
+    text = sentence.text
+    return {
+        "drug_id": doc.drug_id, "doc_id": doc.doc_id,
+        "route": route_of(text, label, sentence.heading, sentence.lead),
+        "dosage_form": dosage_form_of(text, label, sentence.heading),
+        "population": population_of(text, label, sentence.heading), "indication": indication,
+        "regimen_phase": phase, **{k: None for k in _NUMERIC}, **values,
+        "section": sentence.section, "evidence": text,
+    }

@@ -1,0 +1,105 @@
+"""Interactions: interacting drugs, drug classes and substances, with effect, advice and severity."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from drugdata.extract.text_utils import clause_around, is_negated, trim_phrase
+from drugdata.models import Document, Sentence
+from drugdata.normalize import agent_lexicon
+
+__all__ = ["extract_interactions", "recommendation_of", "severity_of"]
+
+_CUE = re.compile(
+    r"\b(interact\w*|combined with|combining|together with|taken with|concomitant\w*|in combination|"
+    r"while (taking|on|using)|drink(ing)? alcohol|avoid (alcohol|drinking)|mix(ing)? (with|baclofen)|"
+    r"at the same time as|along with)\b", re.IGNORECASE)
+_EFFECT = re.compile(
+    r"\b(increas\w*|decreas\w*|enhanc\w*|reduc\w*|amplif\w*|potentiat\w*|rais\w*|lower\w*|boost\w*|"
+    r"additive|risk of|can cause|may cause|might (even )?cause|lead(ing|s)? to|result(ing|s)? in|"
+    r"alter\w*|impair\w*|interfer\w*|worsen\w*|extra|more)\b.*", re.IGNORECASE)
+_RECOMMENDATIONS = [
+    ("avoid", re.compile(r"\b(avoid\w*|do not (take|use|combine|drink|mix)|don't (take|use|combine|drink|mix)|"
+                         r"should not be (taken|used|combined)|not (suggested|recommended)|contraindicated|never)\b", re.IGNORECASE)),
+    ("adjust_dose", re.compile(r"\b(dos(e|age) (adjustment|reduction|change)s?|adjust\w* (the )?dos\w*|lower(ing)? (the )?dose|"
+                               r"reduc\w* (the )?dose)\b", re.IGNORECASE)),
+    ("monitor", re.compile(r"\b(monitor\w*|watch\w* (for|closely)|check\w*|blood tests?)\b", re.IGNORECASE)),
+    ("separate_administration", re.compile(r"\b(separate|apart|hours (before|after))\b", re.IGNORECASE)),
+    ("caution", re.compile(r"\b(caution|careful\w*|inform|tell your (doctor|pharmacist)|talk to|let your)\b", re.IGNORECASE)),
+]
+_MAJOR = re.compile(r"\b(contraindicated|life[- ]threatening|fatal|death|coma|serious|severe|dangerous|"
+                    r"respiratory depression|serotonin syndrome|bleeding|never)\b", re.IGNORECASE)
+_MINOR = re.compile(r"\b(minor|slight\w*|small|mild\w*)\b", re.IGNORECASE)
+_CLASS_NOUN = re.compile(r"\b(drugs|medications|medicines|agents|inhibitors|blockers|relaxants|supplements|"
+                         r"sedatives|antidepressants|depressants|antihistamines|antibiotics|diuretics|"
+                         r"steroids|products|pills|remedies|tranquilizers|narcotics|opioids|antipsychotics)\b", re.IGNORECASE)
+_LABEL = re.compile(r"^([^:]{2,60}):\s*(.*)$")
+_NO_INTERACTION = re.compile(r"\b(not|no|never|without)\b[^.;]{0,30}\binteract\w*|\bhad no (significant |clinically relevant )?effect\b|"
+                             r"\b(did|does|do) not (affect|change|alter|worsen)\b", re.IGNORECASE)
+
+
+def recommendation_of(*texts: str | None) -> str | None:
+    for name, pattern in _RECOMMENDATIONS:
+        if any(t and pattern.search(t) for t in texts):
+            return name
+    return None
+
+
+def severity_of(text: str, recommendation: str | None) -> str | None:
+    """major for avoid/contraindicated or dangerous effects, moderate for monitor/adjust."""
+    if recommendation == "avoid" or _MAJOR.search(text):
+        return "major"
+    if _MINOR.search(text):
+        return "minor"
+    if recommendation in ("monitor", "adjust_dose", "caution") or _EFFECT.search(text):
+        return "moderate"
+    return None
+
+
+def _in_context(sentence: Sentence) -> bool:
+    if sentence.section == "interactions":
+        return True
+    if sentence.block_kind == "item" and sentence.lead and _CUE.search(sentence.lead):
+        return True
+    return bool(_CUE.search(sentence.text))
+
+
+def _effect(text: str) -> str | None:
+    match = _EFFECT.search(text)
+    return match.group(0).strip(" .;:")[:200] if match else None
+
+
+def extract_interactions(doc: Document, drug_name: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    lexicon = agent_lexicon()
+    own = drug_name.lower()
+    for sentence in doc.sentences:
+        if sentence.block_kind == "heading" or not _in_context(sentence):
+            continue
+        text = sentence.text
+        found = [(m.start, m.end, m.concept.name, m.concept.id, m.concept.kind)
+                 for m in lexicon.scan(text) if m.concept.name.lower() != own]
+        if not found and sentence.block_kind == "item" and sentence.section == "interactions":
+            label = _LABEL.match(text)
+            phrase = trim_phrase(label.group(1) if label else text)
+            if phrase and len(phrase.split()) <= 6 and not re.search(r"\d", phrase):
+                start = text.find(phrase)
+                kind = "drug_class" if _CLASS_NOUN.search(phrase) else "drug"
+                found = [(start, start + len(phrase), phrase.lower(), None, kind)]
+        if not found:
+            continue
+        effect = _effect(_LABEL.sub(r"\2", text)) or _effect(sentence.lead or "")
+        recommendation = recommendation_of(text, sentence.lead)
+        severity = severity_of(" ".join(t for t in (text, effect or "") if t), recommendation)
+        for start, end, name, agent_id, kind in found:
+            if is_negated(text, start) or _NO_INTERACTION.search(clause_around(text, start, end)):
+                continue
+            rows.append({
+                "drug_id": doc.drug_id, "doc_id": doc.doc_id, "agent": text[start:end],
+                "agent_name": name.lower(), "agent_id": agent_id, "agent_type": kind,
+                "effect": effect, "recommendation": recommendation, "severity": severity,
+                "section": sentence.section, "evidence": text,
+                "span_start": sentence.start + start, "span_end": sentence.start + end,
+            })
+    return rows

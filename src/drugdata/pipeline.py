@@ -1,0 +1,173 @@
+"""The build, stage by stage, as pure functions over one document's state.
+
+read -> clean -> sections -> extract -> normalize. The Prefect flow in `flows/build.py` runs
+these over batches; tests call them directly. A document that fails a stage is marked
+quarantined with a reason and passes through the later stages untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from drugdata.clean import clean_blocks, layout
+from drugdata.extract.adverse_effects import extract_adverse_effects
+from drugdata.extract.dosing import extract_dosing
+from drugdata.extract.drug import identify_drug, name_pattern
+from drugdata.extract.indications import extract_indications
+from drugdata.extract.interactions import extract_interactions
+from drugdata.extract.products import extract_products
+from drugdata.models import Document, Line, Page
+from drugdata.readers import UnreadableInput, read_page
+from drugdata.readers.metadata import is_sidecar, sidecar_meta
+from drugdata.sections import find_sections
+from drugdata.sentences import build_sentences
+
+__all__ = [
+    "MAX_BYTES",
+    "DocState",
+    "clean",
+    "discover",
+    "extract",
+    "normalize",
+    "read",
+    "run_document",
+    "sectionize",
+]
+
+MAX_BYTES = 50 * 1024 * 1024
+
+
+@dataclass
+class DocState:
+    """Everything known about one raw file as it moves through the stages."""
+
+    source: dict[str, Any]
+    page: Page | None = None
+    drug_name: str | None = None
+    clean_text: str = ""
+    lines: list[Line] = field(default_factory=list)
+    document: Document | None = None
+    facts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.source["status"] == "ok"
+
+    def quarantine(self, reason: str) -> DocState:
+        self.source.update(status="quarantined", reason=reason)
+        return self
+
+
+def discover(raw_root: Path) -> list[str]:
+    """Every file under the raw root except metadata sidecars, as sorted relative paths."""
+    found = []
+    for path in raw_root.rglob("*"):
+        relative = path.relative_to(raw_root).as_posix()
+        if any(part.startswith(".") for part in path.relative_to(raw_root).parts):
+            continue  # hidden files and folders (.git, .DS_Store) are not pages
+        if (path.is_file() or path.is_symlink()) and not is_sidecar(relative):
+            found.append(relative)
+    return sorted(found)
+
+
+def read(raw_root: Path, relative: str, manifest: dict[str, dict[str, str]] | None = None) -> DocState:
+    """Read one file: hash it, parse it, merge metadata (manifest > sidecar > page)."""
+    path = raw_root / relative
+    source: dict[str, Any] = {"path": relative, "format": "unknown", "status": "ok", "reason": None,
+                              "publisher": None, "url": None, "retrieved_at": None, "title": None,
+                              "drug_id": None, "n_chars_clean": None, "n_bytes": 0}
+    if path.is_symlink():
+        source.update(sha256=hashlib.sha256(relative.encode()).hexdigest())
+        source["doc_id"] = source["sha256"][:16]
+        return DocState(source).quarantine("symbolic link not followed")
+    data = path.read_bytes()[: MAX_BYTES + 1]
+    source.update(sha256=hashlib.sha256(data).hexdigest(), n_bytes=path.stat().st_size)
+    source["doc_id"] = source["sha256"][:16]
+    state = DocState(source)
+    if source["n_bytes"] > MAX_BYTES:
+        return state.quarantine(f"larger than {MAX_BYTES // (1024 * 1024)} MB limit")
+    try:
+        page = read_page(data, relative)
+    except UnreadableInput as error:
+        return state.quarantine(str(error))
+    meta = {**page.meta, **sidecar_meta(path), **(manifest or {}).get(relative, {})}
+    page.meta = meta
+    source.update(format=page.format, **{k: meta.get(k) for k in ("publisher", "url", "retrieved_at", "title")})
+    state.page = page
+    return state
+
+
+def clean(state: DocState) -> DocState:
+    """Identify the drug, drop boilerplate, lay out the clean text."""
+    if not state.ok or state.page is None:
+        return state
+    page = state.page
+    body = "\n".join(block.text for block in page.blocks)
+    drug = identify_drug(body, page.meta.get("title", ""), page.meta.get("drug", ""))
+    if drug is None:
+        return state.quarantine("no drug identified")
+    blocks = clean_blocks(page.blocks, name_pattern(drug))
+    state.clean_text, state.lines = layout(blocks)
+    if not state.clean_text.strip():
+        return state.quarantine("empty after cleaning")
+    state.drug_name = drug
+    state.source.update(drug_id=drug.replace(" ", "_"), n_chars_clean=len(state.clean_text))
+    return state
+
+
+def sectionize(state: DocState) -> DocState:
+    """Find sections and split sentences with their context."""
+    if not state.ok or state.page is None:
+        return state
+    sections = find_sections(state.lines, len(state.clean_text))
+    state.document = Document(
+        doc_id=state.source["doc_id"], path=state.source["path"], format=state.page.format,
+        drug_id=state.source["drug_id"], clean_text=state.clean_text, lines=state.lines,
+        sections=sections, sentences=build_sentences(state.lines, sections), meta=state.page.meta,
+    )
+    return state
+
+
+EXTRACTORS: dict[str, Callable[[Document, str], list[dict[str, Any]]]] = {
+    "indications": lambda doc, drug: extract_indications(doc),
+    "adverse_effects": lambda doc, drug: extract_adverse_effects(doc),
+    "interactions": extract_interactions,
+    "dosing": lambda doc, drug: extract_dosing(doc),
+    "products": lambda doc, drug: extract_products(doc),
+}
+
+
+def extract(state: DocState) -> DocState:
+    if not state.ok or state.document is None or state.drug_name is None:
+        return state
+    state.facts = {table: fn(state.document, state.drug_name) for table, fn in EXTRACTORS.items()}
+    return state
+
+
+def fact_id(table: str, row: dict[str, Any]) -> str:
+    """Stable id from the natural key: same input, same id, run after run."""
+    natural = {k: v for k, v in row.items() if k not in ("fact_id", "evidence", "section")}
+    payload = json.dumps([table, natural], sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def normalize(state: DocState) -> DocState:
+    """Key every fact row and drop exact repeats of the same statement."""
+    for table, rows in state.facts.items():
+        unique: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            row = dict(row)
+            row["fact_id"] = fact_id(table, row)
+            unique.setdefault(row["fact_id"], row)
+        state.facts[table] = list(unique.values())
+    return state
+
+
+def run_document(raw_root: Path, relative: str, manifest: dict[str, dict[str, str]] | None = None) -> DocState:
+    """All per-document stages in order: what one task of the flow does for a batch."""
+    return normalize(extract(sectionize(clean(read(raw_root, relative, manifest)))))

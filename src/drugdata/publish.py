@@ -1,0 +1,108 @@
+"""Publishing: deterministic Parquet and a DuckDB file, switched into place atomically.
+
+A build is written under `OUT/releases/<build_id>/`; then `OUT/drugdata.duckdb` is replaced
+with `os.replace` and `OUT/parquet` (a symlink to the release's parquet folder) is swapped
+the same way. A failed or interrupted build never touches what readers currently see.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from drugdata import PIPELINE_VERSION
+from drugdata.contracts import SCHEMA_VERSION, TABLES
+from drugdata.schema_export import arrow_schema, duckdb_ddl, primary_key
+
+__all__ = ["DUCKDB_NAME", "KEEP_RELEASES", "publish", "to_arrow"]
+
+DUCKDB_NAME = "drugdata.duckdb"
+KEEP_RELEASES = 3
+_SORT = {"sources": ["path"], "documents": ["doc_id"], "drugs": ["drug_id"],
+         "quarantine": ["table", "path", "doc_id", "reason", "payload"]}
+
+
+def _sort_keys(table: str) -> list[str]:
+    if table in _SORT:
+        return _SORT[table]
+    return ["drug_id", "doc_id", "span_start", "span_end"] + primary_key(table)
+
+
+def to_arrow(table: str, df: pd.DataFrame) -> pa.Table:
+    """A frame as an Arrow table with the contract's schema, rows in a stable order."""
+    schema = arrow_schema(table)
+    ordered = df.sort_values(_sort_keys(table), kind="stable", na_position="first") if len(df) else df
+    records = ordered[schema.names].astype(object).where(ordered[schema.names].notna(), None)
+    return pa.Table.from_pylist(records.to_dict("records"), schema=schema)
+
+
+def _write_duckdb(path: Path, tables: dict[str, pa.Table], info: dict[str, Any]) -> None:
+    con = duckdb.connect(str(path))
+    try:
+        for name, arrow in tables.items():
+            con.execute(duckdb_ddl(name))
+            con.register("incoming", arrow)
+            con.execute(f"INSERT INTO {name} SELECT * FROM incoming")
+            con.unregister("incoming")
+        con.execute("CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        con.executemany("INSERT INTO build_info VALUES (?, ?)", [(k, str(v)) for k, v in info.items()])
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def _swap_symlink(link: Path, target: str) -> None:
+    if link.exists() and not link.is_symlink():
+        shutil.rmtree(link) if link.is_dir() else link.unlink()  # a pre-release real folder
+    temp = link.with_name(f".{link.name}.{uuid.uuid4().hex}")
+    os.symlink(target, temp)
+    os.replace(temp, link)
+
+
+def _prune(releases: Path, current: str) -> None:
+    for old in sorted(p for p in releases.iterdir() if p.is_dir())[:-KEEP_RELEASES]:
+        if old.name != current:
+            shutil.rmtree(old, ignore_errors=True)
+    for stale in releases.parent.glob(".staging-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def publish(frames: dict[str, pd.DataFrame], out_dir: Path, run_seconds: float | None = None) -> dict[str, Any]:
+    """Write a release and switch it in; returns what was published."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    created = datetime.now(UTC)
+    build_id = created.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    staging = out_dir / f".staging-{build_id}"
+    (staging / "parquet").mkdir(parents=True)
+    arrow_tables = {name: to_arrow(name, frames[name]) for name in TABLES}
+    meta = {b"schema_version": SCHEMA_VERSION.encode(), b"pipeline_version": PIPELINE_VERSION.encode()}
+    for name, arrow in arrow_tables.items():
+        table = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **meta})
+        pq.write_table(table, staging / "parquet" / f"{name}.parquet", compression="zstd")
+    counts = {name: arrow.num_rows for name, arrow in arrow_tables.items()}
+    info = {"build_id": build_id, "created_at": created.isoformat(), "schema_version": SCHEMA_VERSION,
+            "pipeline_version": PIPELINE_VERSION, "row_counts": json.dumps(counts, sort_keys=True)}
+    _write_duckdb(staging / DUCKDB_NAME, arrow_tables, info)
+    manifest = {**info, "row_counts": counts, "run_seconds": run_seconds}
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    releases = out_dir / "releases"
+    releases.mkdir(exist_ok=True)
+    release = releases / build_id
+    os.replace(staging, release)
+    # Readers see either the old or the new file, never a partial one.
+    shutil.copyfile(release / DUCKDB_NAME, out_dir / f".{DUCKDB_NAME}.{build_id}")
+    os.replace(out_dir / f".{DUCKDB_NAME}.{build_id}", out_dir / DUCKDB_NAME)
+    _swap_symlink(out_dir / "parquet", f"releases/{build_id}/parquet")
+    _prune(releases, build_id)
+    return {"build_id": build_id, "duckdb": str(out_dir / DUCKDB_NAME),
+            "parquet": str(out_dir / "parquet"), "row_counts": counts}

@@ -1,0 +1,49 @@
+"""Sidecar metadata: `raw/manifest.csv` rows and `<file>.meta.json` files (url, publisher, date)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+__all__ = ["MANIFEST_NAME", "SIDECAR_SUFFIX", "is_sidecar", "load_manifest", "sidecar_meta"]
+
+MANIFEST_NAME = "manifest.csv"
+SIDECAR_SUFFIX = ".meta.json"
+_FIELDS = ("url", "publisher", "retrieved_at", "title")
+
+
+def is_sidecar(relative_path: str) -> bool:
+    """Metadata files describe pages; they are not pages themselves."""
+    return relative_path == MANIFEST_NAME or relative_path.endswith(SIDECAR_SUFFIX)
+
+
+def load_manifest(raw_root: Path) -> dict[str, dict[str, str]]:
+    """Manifest rows keyed by path relative to the raw root; a bad manifest yields nothing."""
+    manifest = raw_root / MANIFEST_NAME
+    if not manifest.is_file():
+        return {}
+    rows: dict[str, dict[str, str]] = {}
+    with manifest.open(newline="", encoding="utf-8", errors="replace") as handle:
+        for row in csv.DictReader(line for line in handle if not line.startswith("#")):
+            path = (row.get("path") or "").strip()
+            if path:
+                rows[path] = {k: row[k].strip() for k in _FIELDS if row.get(k)}
+    return rows
+
+
+def sidecar_meta(page_path: Path) -> dict[str, str]:
+    """Fields from `<page>.meta.json` when present and well-formed, else nothing."""
+    sidecar = page_path.with_name(page_path.name + SIDECAR_SUFFIX)
+    if not sidecar.is_file():
+        return {}
+    try:
+        data = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    meta = {k: str(data[k]).strip() for k in _FIELDS if data.get(k)}
+    if "retrieved" in data and "retrieved_at" not in meta:
+        meta["retrieved_at"] = str(data["retrieved"]).strip()
+    return meta

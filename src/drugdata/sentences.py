@@ -1,0 +1,70 @@
+"""Sentence splitting (pysbd) with the context each sentence needs: section and list lead."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pysbd
+
+from drugdata.models import Line, Section, Sentence
+from drugdata.sections import section_types
+
+__all__ = ["build_sentences", "split_spans"]
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+
+def split_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in `text`, trimmed of surrounding whitespace."""
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for piece in _segmenter().segment(text):
+        chunk = piece.sent
+        start = text.find(chunk, cursor)
+        if start < 0:
+            continue
+        end = start + len(chunk)
+        cursor = end
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append((start, end))
+    return spans or ([(0, len(text))] if text.strip() else [])
+
+
+def _lead_for(lines: list[Line], index: int) -> str | None:
+    """The sentence that introduces a list item: its parent item, the paragraph or heading above."""
+    level = lines[index].block.level
+    for prev in reversed(lines[:index]):
+        block = prev.block
+        if block.kind == "item":
+            if block.level < level:
+                return block.text
+            continue
+        if block.kind == "heading":
+            return block.text
+        spans = split_spans(block.text)
+        return block.text[spans[-1][0]:spans[-1][1]] if spans else block.text
+    return None
+
+
+def build_sentences(lines: list[Line], sections: list[Section]) -> list[Sentence]:
+    contexts = section_types(lines, sections)
+    out: list[Sentence] = []
+    for index, line in enumerate(lines):
+        block = line.block
+        section, heading = contexts[index]
+        lead = _lead_for(lines, index) if block.kind == "item" else None
+        spans = [(0, len(block.text))] if block.kind == "heading" else split_spans(block.text)
+        for start, end in spans:
+            out.append(Sentence(
+                text=block.text[start:end], start=line.start + start, end=line.start + end,
+                block_kind=block.kind, block_index=index, section=section, heading=heading,
+                lead=lead,
+            ))
+    return out

@@ -1,0 +1,64 @@
+"""Shared fixtures: inline documents run through the real stages, the shared data folder,
+and one session-wide Prefect test harness for the end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from drugdata.cli import prefect_environment
+
+prefect_environment("WARNING")
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+def _document(text: str, name: str = "page.txt"):
+    """Run an inline page through read -> clean -> sections (what extractors see)."""
+    import tempfile
+
+    from drugdata import pipeline
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / name).write_text(text, encoding="utf-8")
+        state = pipeline.sectionize(pipeline.clean(pipeline.read(root, name)))
+    assert state.ok, state.source["reason"]
+    return state
+
+
+@pytest.fixture
+def doc_state():
+    return _document
+
+
+@pytest.fixture
+def document():
+    return lambda text, name="page.txt": _document(text, name).document
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip(f"{SHARED} is absent: shared data tests skipped")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One temporary Prefect API for every test that runs a real flow."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def repo() -> Path:
+    return REPO
+
+
+os.environ.setdefault("PYTHONHASHSEED", "0")

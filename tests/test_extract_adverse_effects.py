@@ -1,0 +1,64 @@
+from drugdata.extract.adverse_effects import extract_adverse_effects
+
+PAGE = """Baclofen guide
+
+Side effects
+
+Common side effects (occurring in more than 10% of patients) of oral baclofen include:
+
+  • Drowsiness
+  • Dizziness (vertigo)
+
+Less common but more serious side effects can include:
+
+  • Seizures
+  • Respiratory depression (especially with intrathecal use)
+
+In rare cases, baclofen can cause hallucinations, confusion, or slurred speech.
+Baclofen is not associated with weight gain.
+
+Withdrawal
+
+Stopping baclofen abruptly can cause high fever, muscle rigidity and delirium.
+"""
+
+
+def _rows(document):
+    return {row["effect"]: row for row in extract_adverse_effects(document(PAGE))}
+
+
+def test_list_items_take_frequency_from_their_lead(document):
+    rows = _rows(document)
+    assert rows["Drowsiness"]["frequency_class"] == "very_common"
+    assert rows["Drowsiness"]["frequency_low_pct"] == 10.0
+    assert rows["Drowsiness"]["effect_id"] == "HP:0002329"
+    assert rows["Dizziness"]["effect_name"] == "vertigo"  # normalized to the HPO label
+    assert rows["Seizures"]["frequency_class"] == "uncommon" and rows["Seizures"]["serious"]
+    assert not rows["Drowsiness"]["serious"]
+
+
+def test_route_and_prose_enumeration(document):
+    rows = _rows(document)
+    assert rows["Respiratory depression"]["route"] == "intrathecal"
+    for effect in ("hallucinations", "confusion", "slurred speech"):
+        assert rows[effect]["frequency_class"] == "rare"
+
+
+def test_withdrawal_context_and_negation(document):
+    rows = _rows(document)
+    assert {rows[e]["context"] for e in ("high fever", "muscle rigidity", "delirium")} == {"withdrawal"}
+    assert rows["Drowsiness"]["context"] == "therapy"
+    assert "weight gain" not in rows
+
+
+def test_spans_point_at_the_effect(document):
+    doc = document(PAGE)
+    for row in extract_adverse_effects(doc):
+        assert doc.clean_text[row["span_start"]:row["span_end"]] == row["effect"]
+        assert row["effect"] in row["evidence"]
+
+
+def test_boilerplate_never_becomes_an_effect(document):
+    page = PAGE + "\nBuy baclofen online cheap - shop now with discount\nScroll to top\n"
+    effects = {row["effect"].lower() for row in extract_adverse_effects(document(page))}
+    assert not any("buy" in e or "scroll" in e for e in effects)

@@ -1,0 +1,34 @@
+from drugdata.extract.interactions import extract_interactions, recommendation_of, severity_of
+
+PAGE = """Baclofen
+
+What other drugs interact with baclofen?
+
+  • CNS depressants: increased sedation when combined with alcohol, benzodiazepines, or opioids.
+  • Parkinson's disease drugs
+Avoid alcohol while taking baclofen, since it can cause extra sleepiness and coma.
+Grapefruit juice is not known to interact with baclofen.
+"""
+
+
+def test_agents_split_out_of_lists_with_types(document):
+    rows = extract_interactions(document(PAGE), "baclofen")
+    agents = {r["agent_name"]: r for r in rows}
+    assert agents["alcohol"]["agent_type"] == "substance"
+    assert agents["benzodiazepines"]["agent_type"] == "drug_class"
+    assert agents["opioids"]["agent_id"].startswith("ATC:")
+    assert agents["cns depressants"]["effect"].lower().startswith("increased sedation")
+    assert agents["antiparkinson drugs"]["agent"] == "Parkinson's disease drugs"  # named by the class vocabulary
+    assert "baclofen" not in agents  # the page's own drug is not an interaction
+
+
+def test_advice_and_severity(document):
+    rows = [r for r in extract_interactions(document(PAGE), "baclofen") if r["evidence"].startswith("Avoid")]
+    assert rows and all(r["recommendation"] == "avoid" and r["severity"] == "major" for r in rows)
+    assert recommendation_of("monitor INR closely") == "monitor"
+    assert severity_of("may slightly lower levels", None) == "minor"
+
+
+def test_negated_interaction_is_dropped(document):
+    rows = extract_interactions(document(PAGE), "baclofen")
+    assert not any(r["agent_name"] == "grapefruit juice" for r in rows)
