@@ -28,8 +28,8 @@ schemas: $(STAMP)  ## regenerate schemas/ and docs/data-dictionary.md from the c
 lock:  ## re-pin dependencies (needs uv: pip install uv)
 	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
 
-lint: $(STAMP)
-	$(PY) -m ruff check src flows tests
+lint: $(STAMP)  ## ruff over the code
+	$(PY) -m ruff check src flows tests bench
 
 clean:
 	rm -rf $(VENV) output/releases output/parquet output/drugdata.duckdb output/.staging-*

@@ -3,7 +3,6 @@ and one session-wide Prefect test harness for the end-to-end tests."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,6 @@ prefect_environment("WARNING")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-
 
 def _document(text: str, name: str = "page.txt"):
     """Run an inline page through read -> clean -> sections (what extractors see)."""
@@ -29,23 +27,19 @@ def _document(text: str, name: str = "page.txt"):
     assert state.ok, state.source["reason"]
     return state
 
-
 @pytest.fixture
 def doc_state():
     return _document
 
-
 @pytest.fixture
 def document():
     return lambda text, name="page.txt": _document(text, name).document
-
 
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"{SHARED} is absent: shared data tests skipped")
     return SHARED
-
 
 @pytest.fixture(scope="session")
 def prefect_harness():
@@ -55,10 +49,7 @@ def prefect_harness():
     with prefect_test_harness(server_startup_timeout=120):
         yield
 
-
 @pytest.fixture
 def repo() -> Path:
     return REPO
 
-
-os.environ.setdefault("PYTHONHASHSEED", "0")

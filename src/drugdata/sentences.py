@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pysbd
@@ -17,8 +18,19 @@ def _segmenter() -> pysbd.Segmenter:
     return pysbd.Segmenter(language="en", clean=False, char_span=True)
 
 
-def split_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence in `text`, trimmed of surrounding whitespace."""
+_INNER_BOUNDARY = re.compile(r"[.!?][\"')\]]*\s+\S")
+
+
+@lru_cache(maxsize=8192)
+def split_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of each sentence in `text`, trimmed of surrounding whitespace.
+
+    pysbd is the slow part of the build, so text with no inner sentence boundary (list items,
+    short lines) skips it, and repeated blocks (list leads) are split once.
+    """
+    if not _INNER_BOUNDARY.search(text):
+        start, end = len(text) - len(text.lstrip()), len(text.rstrip())
+        return ((start, end),) if end > start else ()
     spans: list[tuple[int, int]] = []
     cursor = 0
     for piece in _segmenter().segment(text):
@@ -34,7 +46,7 @@ def split_spans(text: str) -> list[tuple[int, int]]:
             end -= 1
         if end > start:
             spans.append((start, end))
-    return spans or ([(0, len(text))] if text.strip() else [])
+    return tuple(spans) or (((0, len(text)),) if text.strip() else ())
 
 
 def _lead_for(lines: list[Line], index: int) -> str | None:
@@ -60,7 +72,7 @@ def build_sentences(lines: list[Line], sections: list[Section]) -> list[Sentence
         block = line.block
         section, heading = contexts[index]
         lead = _lead_for(lines, index) if block.kind == "item" else None
-        spans = [(0, len(block.text))] if block.kind == "heading" else split_spans(block.text)
+        spans = ((0, len(block.text)),) if block.kind == "heading" else split_spans(block.text)
         for start, end in spans:
             out.append(Sentence(
                 text=block.text[start:end], start=line.start + start, end=line.start + end,
