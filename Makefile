@@ -30,6 +30,7 @@ lock:  ## re-pin dependencies (needs uv: pip install uv)
 
 lint: $(STAMP)  ## ruff over the code
 	$(PY) -m ruff check src flows tests bench
+	$(PY) -m mypy src flows --ignore-missing-imports
 
 clean:
 	rm -rf $(VENV) output/releases output/parquet output/drugdata.duckdb output/.staging-*

@@ -69,12 +69,12 @@ def build(raw_dir: str = "raw", out_dir: str = "output", batch_size: int = DEFAU
     logger.info("Found %d files under %s", len(paths), raw_root)
     batches = [paths[i:i + batch_size] for i in range(0, len(paths), batch_size)]
     futures = []
-    for batch in batches:
+    for batch in batches:  # each batch's stages chain on futures, so batches overlap
         read = read_batch.submit(raw_root, batch, manifest)
-        cleaned = clean_batch.submit(read)
-        sectioned = section_batch.submit(cleaned)
-        extracted = extract_batch.submit(sectioned)
-        futures.append(normalize_batch.submit(extracted))
+        cleaned = clean_batch.submit(read)  # type: ignore[call-overload]  # Prefect resolves futures
+        sectioned = section_batch.submit(cleaned)  # type: ignore[call-overload]
+        extracted = extract_batch.submit(sectioned)  # type: ignore[call-overload]
+        futures.append(normalize_batch.submit(extracted))  # type: ignore[call-overload]
     states = [state for future in futures for state in future.result()]
     frames = validate_tables(states)
     result = publish_release(frames, Path(out_dir).resolve(), time.perf_counter() - started)

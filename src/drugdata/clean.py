@@ -56,16 +56,16 @@ def clean_blocks(blocks: list[Block], drug_names: re.Pattern[str] | None = None)
         seen.add(ident)
         kept.append(Block(block.kind, text, block.level))
     result: list[Block] = []
-    for i, block in enumerate(kept):
-        if block is None:
+    for i, current in enumerate(kept):
+        if current is None:
             continue
-        if block.kind == "heading":
+        if current.kind == "heading":
             rest = kept[i + 1:]
             following = next((b for b in rest if b is not None), None)
             emptied = rest[:1] == [None] and (following is None or following.kind == "heading")
             if following is None or emptied:
                 continue  # heading of a removed promo, or a dangling title at the end
-        result.append(block)
+        result.append(current)
     return result
 
 

@@ -42,7 +42,7 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
         data = yaml.safe_load(match.group("yaml"))
     except yaml.YAMLError:
         return {}, text[match.end():]
-    meta = {}
+    meta: dict[str, str] = {}
     if isinstance(data, dict):
         for key, value in data.items():
             target = _META_KEYS.get(str(key).lower())
