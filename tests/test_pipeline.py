@@ -63,3 +63,29 @@ def test_fact_ids_are_stable(tmp_path):
     first = pipeline.run_document(tmp_path, "p.txt").facts
     second = pipeline.run_document(tmp_path, "p.txt").facts
     assert first == second and first["adverse_effects"]
+
+
+def test_a_stage_that_breaks_quarantines_the_page_not_the_run(tmp_path, monkeypatch):
+    import drugdata.pipeline as module
+
+    def broken(document, drug):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(module.EXTRACTORS, "dosing", broken)
+    (tmp_path / "p.txt").write_text(GOOD)
+    state = pipeline.run_document(tmp_path, "p.txt")
+    assert state.source["status"] == "quarantined"
+    assert state.source["reason"] == "internal error in extract: RuntimeError: boom"
+    assert state.facts == {}
+
+
+def test_unreadable_file_is_quarantined(tmp_path):
+    (tmp_path / "p.txt").write_text(GOOD)
+    (tmp_path / "p.txt").chmod(0)
+    state = pipeline.run_document(tmp_path, "p.txt")
+    (tmp_path / "p.txt").chmod(0o644)
+    import os
+    if os.geteuid() == 0:  # root reads anything: nothing to check
+        assert state.ok
+    else:
+        assert state.source["reason"].startswith("cannot read file")

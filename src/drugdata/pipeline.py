@@ -7,6 +7,7 @@ quarantined with a reason and passes through the later stages untouched.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable
@@ -63,6 +64,23 @@ class DocState:
         return self
 
 
+def _guarded(stage: str) -> Callable[[Callable[[DocState], DocState]], Callable[[DocState], DocState]]:
+    """A page that breaks a stage is quarantined with the error, never the whole batch."""
+
+    def wrap(fn: Callable[[DocState], DocState]) -> Callable[[DocState], DocState]:
+        @functools.wraps(fn)
+        def run(state: DocState) -> DocState:
+            try:
+                return fn(state)
+            except Exception as error:  # noqa: BLE001 - recorded as the page's quarantine reason
+                state.document, state.facts = None, {}
+                return state.quarantine(f"internal error in {stage}: {type(error).__name__}: {error}")
+
+        return run
+
+    return wrap
+
+
 def discover(raw_root: Path) -> list[str]:
     """Every file under the raw root except metadata sidecars, as sorted relative paths."""
     found = []
@@ -85,11 +103,18 @@ def read(raw_root: Path, relative: str, manifest: dict[str, dict[str, str]] | No
         source.update(sha256=hashlib.sha256(relative.encode()).hexdigest())
         source["doc_id"] = source["sha256"][:16]
         return DocState(source).quarantine("symbolic link not followed")
-    data = path.read_bytes()[: MAX_BYTES + 1]
-    source.update(sha256=hashlib.sha256(data).hexdigest(), n_bytes=path.stat().st_size)
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)  # never more than the limit in memory
+    except OSError as error:
+        source.update(sha256=hashlib.sha256(relative.encode()).hexdigest())
+        source["doc_id"] = source["sha256"][:16]
+        return DocState(source).quarantine(f"cannot read file: {error.strerror or error}")
+    source.update(sha256=hashlib.sha256(data).hexdigest(), n_bytes=size)
     source["doc_id"] = source["sha256"][:16]
     state = DocState(source)
-    if source["n_bytes"] > MAX_BYTES:
+    if size > MAX_BYTES:
         return state.quarantine(f"larger than {MAX_BYTES // (1024 * 1024)} MB limit")
     try:
         page = read_page(data, relative)
@@ -102,6 +127,7 @@ def read(raw_root: Path, relative: str, manifest: dict[str, dict[str, str]] | No
     return state
 
 
+@_guarded("clean")
 def clean(state: DocState) -> DocState:
     """Identify the drug, drop boilerplate, lay out the clean text."""
     if not state.ok or state.page is None:
@@ -120,6 +146,7 @@ def clean(state: DocState) -> DocState:
     return state
 
 
+@_guarded("sectionize")
 def sectionize(state: DocState) -> DocState:
     """Find sections and split sentences with their context."""
     if not state.ok or state.page is None:
@@ -142,6 +169,7 @@ EXTRACTORS: dict[str, Callable[[Document, str], list[dict[str, Any]]]] = {
 }
 
 
+@_guarded("extract")
 def extract(state: DocState) -> DocState:
     if not state.ok or state.document is None or state.drug_name is None:
         return state
@@ -156,6 +184,7 @@ def fact_id(table: str, row: dict[str, Any]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
+@_guarded("normalize")
 def normalize(state: DocState) -> DocState:
     """Key every fact row and drop exact repeats of the same statement."""
     for table, rows in state.facts.items():
