@@ -21,7 +21,7 @@ from drugdata.readers.metadata import load_manifest
 DEFAULT_BATCH_SIZE = 16
 
 
-@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+@task(retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def read_batch(raw_root: Path, paths: list[str], manifest: dict[str, dict[str, str]]) -> list[DocState]:
     return [pipeline.read(raw_root, path, manifest) for path in paths]
 
@@ -68,14 +68,18 @@ def build(raw_dir: str = "raw", out_dir: str = "output", batch_size: int = DEFAU
     manifest = load_manifest(raw_root)
     logger.info("Found %d files under %s", len(paths), raw_root)
     batches = [paths[i:i + batch_size] for i in range(0, len(paths), batch_size)]
-    futures = []
+    chains = []
     for batch in batches:  # each batch's stages chain on futures, so batches overlap
         read = read_batch.submit(raw_root, batch, manifest)
         cleaned = clean_batch.submit(read)  # type: ignore[call-overload]  # Prefect resolves futures
         sectioned = section_batch.submit(cleaned)  # type: ignore[call-overload]
         extracted = extract_batch.submit(sectioned)  # type: ignore[call-overload]
-        futures.append(normalize_batch.submit(extracted))  # type: ignore[call-overload]
-    states = [state for future in futures for state in future.result()]
+        chains.append([read, cleaned, sectioned, extracted, normalize_batch.submit(extracted)])  # type: ignore[call-overload]
+    states: list[DocState] = []
+    for chain in chains:
+        for future in chain:  # in stage order, so a failure raises its own error, not "PENDING"
+            result = future.result()
+        states.extend(result)
     frames = validate_tables(states)
     result = publish_release(frames, Path(out_dir).resolve(), time.perf_counter() - started)
     sources = frames["sources"]

@@ -9,6 +9,7 @@ CREATE TABLE sources (
     "drug_id" VARCHAR,
     "status" VARCHAR NOT NULL,
     "reason" VARCHAR,
+    "notes" VARCHAR,
     "n_chars_clean" BIGINT,
     "title" VARCHAR,
     "n_bytes" BIGINT NOT NULL
@@ -24,6 +25,7 @@ COMMENT ON COLUMN sources."sha256" IS 'SHA-256 of the raw bytes.';
 COMMENT ON COLUMN sources."drug_id" IS 'Drug id: the generic name as a slug, from the drug vocabulary.';
 COMMENT ON COLUMN sources."status" IS 'ok, quarantined (see reason) or duplicate.';
 COMMENT ON COLUMN sources."reason" IS 'Why the file was quarantined, in words a person understands.';
+COMMENT ON COLUMN sources."notes" IS 'Remarks on reading a page that was kept, e.g. an encoding fallback.';
 COMMENT ON COLUMN sources."n_chars_clean" IS 'Length of the cleaned text.';
 COMMENT ON COLUMN sources."title" IS 'Page title from metadata or markup.';
 COMMENT ON COLUMN sources."n_bytes" IS 'Size of the raw file in bytes.';

@@ -53,21 +53,22 @@ def _names(mention, lexicon):
 
 
 def test_recall_of_listed_facts(corpus, expected):
-    checks = [("adverse_effects", "adverse_effects", "effect", effect_lexicon()),
-              ("interactions", "interactions", "agent", agent_lexicon()),
-              ("indications_approved", "indications", "condition", condition_lexicon()),
-              ("indications_off_label", "indications", "condition", condition_lexicon())]
+    checks = [("adverse_effects", "adverse_effects", "effect", effect_lexicon(), None),
+              ("interactions", "interactions", "agent", agent_lexicon(), None),
+              ("indications_approved", "indications", "condition", condition_lexicon(), "approved"),
+              ("indications_off_label", "indications", "condition", condition_lexicon(), "off_label")]
     found = missed = 0
     misses = []
     for path, facts in expected.items():
         state = corpus[path]
-        for field, table, column, lexicon in checks:
+        for field, table, column, lexicon, status in checks:
             extracted = set()
             for row in state.facts[table]:
-                extracted |= {key(row[column]), key(row[f"{column}_name"])}
+                if status is None or row["status"] == status:  # indications count with the right status
+                    extracted |= {key(row[column]), key(row[f"{column}_name"])}
             for mention in facts.get(field, []):
                 wanted = _names(mention, lexicon)
-                hit = bool(wanted & extracted) or any(w in e or e in w for w in wanted for e in extracted if e)
+                hit = bool(wanted & extracted)
                 found += hit
                 missed += not hit
                 if not hit:

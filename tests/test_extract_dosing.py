@@ -57,3 +57,11 @@ def test_frequency_per_day(text, expected):
 def test_duration():
     assert duration_days("for 2 weeks") == (14, 14)
     assert duration_days("over one to two weeks") == (7, 14)
+
+
+def test_thousands_separator_and_odd_frequencies(document):
+    page = "Metformin dosing\n\nThe maximum daily dose of metformin is 2,550 mg per day.\nTake 500 mg 2 to 8 times a day.\n"
+    rows = extract_dosing(document(page))
+    assert any(r["max_daily_dose"] == 2550 for r in rows)
+    odd = next(r for r in rows if r["dose_min"] == 500)
+    assert odd["frequency_max_per_day"] == 8

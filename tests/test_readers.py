@@ -123,3 +123,8 @@ def test_broken_sidecar_is_ignored(tmp_path):
     page.write_text("x")
     (tmp_path / "p.txt.meta.json").write_text("{not json")
     assert sidecar_meta(page) == {}
+
+
+def test_html_line_breaks_separate_words():
+    page = read_page(b"<html><body><p>Side effects:<br>drowsiness<br/>nausea</p><div>a</div></body></html>", "x.html")
+    assert page.blocks[0].text == "Side effects: drowsiness nausea"

@@ -39,6 +39,7 @@ def assemble(states: Iterable[DocState]) -> dict[str, list[dict[str, Any]]]:
                                     "sections": [asdict(s) for s in state.document.sections]})
         for table in FACT_TABLES:
             tables[table].extend(state.facts.get(table, []))
+        tables["quarantine"].extend(state.errors)
     for name, count in sorted(drug_docs.items()):
         tables["drugs"].append({**drug_record(name), "n_documents": count})
     return tables

@@ -64,6 +64,7 @@ class Sources(pa.DataFrameModel):
     drug_id: Series[str] = _drug_id(nullable=True)
     status: Series[str] = pa.Field(isin=SOURCE_STATUSES, description="ok, quarantined (see reason) or duplicate.")
     reason: Series[str] = pa.Field(nullable=True, description="Why the file was quarantined, in words a person understands.")
+    notes: Series[str] = pa.Field(nullable=True, description="Remarks on reading a page that was kept, e.g. an encoding fallback.")
     n_chars_clean: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Length of the cleaned text.")
     title: Series[str] = pa.Field(nullable=True, description="Page title from metadata or markup.")
     n_bytes: Series[int] = pa.Field(ge=0, description="Size of the raw file in bytes.")

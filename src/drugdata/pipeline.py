@@ -18,7 +18,7 @@ from typing import Any
 from drugdata.clean import clean_blocks, layout
 from drugdata.extract.adverse_effects import extract_adverse_effects
 from drugdata.extract.dosing import extract_dosing
-from drugdata.extract.drug import identify_drug, name_pattern
+from drugdata.extract.drug import drug_record, identify_drug, name_pattern
 from drugdata.extract.indications import extract_indications
 from drugdata.extract.interactions import extract_interactions
 from drugdata.extract.products import extract_products
@@ -49,6 +49,7 @@ class DocState:
 
     source: dict[str, Any]
     page: Page | None = None
+    errors: list[dict[str, Any]] = field(default_factory=list)  # extractor failures, for quarantine
     drug_name: str | None = None
     clean_text: str = ""
     lines: list[Line] = field(default_factory=list)
@@ -85,44 +86,72 @@ def discover(raw_root: Path) -> list[str]:
     """Every file under the raw root except metadata sidecars, as sorted relative paths."""
     found = []
     for path in raw_root.rglob("*"):
-        relative = path.relative_to(raw_root).as_posix()
-        if any(part.startswith(".") for part in path.relative_to(raw_root).parts):
+        inside = path.relative_to(raw_root)
+        relative = inside.as_posix()
+        if any(part.startswith(".") for part in inside.parts):
             continue  # hidden files and folders (.git, .DS_Store) are not pages
         if (path.is_file() or path.is_symlink()) and not is_sidecar(relative):
             found.append(relative)
     return sorted(found)
 
 
+def _path_for_humans(relative: str) -> tuple[str, str | None]:
+    """The path as stored in `sources`, and a problem with the name if it has one."""
+    try:
+        relative.encode("utf-8")
+        return relative, None
+    except UnicodeEncodeError:  # undecodable bytes in the file name (surrogate escapes)
+        shown = relative.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        return shown, "file name is not valid UTF-8"
+
+
+def _hash_file(path: Path) -> tuple[str, bytes, int]:
+    """(sha256 of all bytes, the first MAX_BYTES + 1 bytes, size) in one streaming pass."""
+    digest = hashlib.sha256()
+    head = b""
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            if size <= MAX_BYTES:
+                head += chunk
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), head[: MAX_BYTES + 1], size
+
+
 def read(raw_root: Path, relative: str, manifest: dict[str, dict[str, str]] | None = None) -> DocState:
     """Read one file: hash it, parse it, merge metadata (manifest > sidecar > page)."""
     path = raw_root / relative
-    source: dict[str, Any] = {"path": relative, "format": "unknown", "status": "ok", "reason": None,
-                              "publisher": None, "url": None, "retrieved_at": None, "title": None,
-                              "drug_id": None, "n_chars_clean": None, "n_bytes": 0}
-    if path.is_symlink():
-        source.update(sha256=hashlib.sha256(relative.encode()).hexdigest())
-        source["doc_id"] = source["sha256"][:16]
-        return DocState(source).quarantine("symbolic link not followed")
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)  # never more than the limit in memory
-    except OSError as error:
-        source.update(sha256=hashlib.sha256(relative.encode()).hexdigest())
-        source["doc_id"] = source["sha256"][:16]
-        return DocState(source).quarantine(f"cannot read file: {error.strerror or error}")
-    source.update(sha256=hashlib.sha256(data).hexdigest(), n_bytes=size)
-    source["doc_id"] = source["sha256"][:16]
+    shown, name_problem = _path_for_humans(relative)
+    source: dict[str, Any] = {"path": shown, "format": "unknown", "status": "ok", "reason": None,
+                              "notes": None, "publisher": None, "url": None, "retrieved_at": None,
+                              "title": None, "drug_id": None, "n_chars_clean": None, "n_bytes": 0,
+                              "sha256": hashlib.sha256(shown.encode()).hexdigest()}
+    source["doc_id"] = source["sha256"][:16]  # replaced by the content hash once it is read
     state = DocState(source)
+    if path.is_symlink():
+        return state.quarantine("symbolic link not followed")
+    if name_problem:
+        return state.quarantine(name_problem)
+    try:
+        sha256, data, size = _hash_file(path)
+    except OSError as error:
+        return state.quarantine(f"cannot read file: {error.strerror or error}")
+    source.update(sha256=sha256, doc_id=sha256[:16], n_bytes=size)
     if size > MAX_BYTES:
         return state.quarantine(f"larger than {MAX_BYTES // (1024 * 1024)} MB limit")
     try:
         page = read_page(data, relative)
     except UnreadableInput as error:
         return state.quarantine(str(error))
+    except RecursionError:
+        return state.quarantine("markup nested too deeply to read")
+    except Exception as error:  # noqa: BLE001 - a parser bug must cost one page, not the build
+        return state.quarantine(f"could not parse: {type(error).__name__}: {error}")
     meta = {**page.meta, **sidecar_meta(path), **(manifest or {}).get(relative, {})}
     page.meta = meta
-    source.update(format=page.format, **{k: meta.get(k) for k in ("publisher", "url", "retrieved_at", "title")})
+    source.update(format=page.format, notes="; ".join(page.notes) or None,
+                  **{k: meta.get(k) for k in ("publisher", "url", "retrieved_at", "title")})
     state.page = page
     return state
 
@@ -142,7 +171,7 @@ def clean(state: DocState) -> DocState:
     if not state.clean_text.strip():
         return state.quarantine("empty after cleaning")
     state.drug_name = drug
-    state.source.update(drug_id=drug.replace(" ", "_"), n_chars_clean=len(state.clean_text))
+    state.source.update(drug_id=drug_record(drug)["drug_id"], n_chars_clean=len(state.clean_text))
     return state
 
 
@@ -173,7 +202,14 @@ EXTRACTORS: dict[str, Callable[[Document, str], list[dict[str, Any]]]] = {
 def extract(state: DocState) -> DocState:
     if not state.ok or state.document is None or state.drug_name is None:
         return state
-    state.facts = {table: fn(state.document, state.drug_name) for table, fn in EXTRACTORS.items()}
+    for table, extractor in EXTRACTORS.items():
+        try:
+            state.facts[table] = extractor(state.document, state.drug_name)
+        except Exception as error:  # noqa: BLE001 - one extractor failing costs its table only
+            state.facts[table] = []
+            state.errors.append({"doc_id": state.source["doc_id"], "path": state.source["path"],
+                                 "table": table, "reason": f"internal error in extract: "
+                                 f"{type(error).__name__}: {error}", "payload": None})
     return state
 
 

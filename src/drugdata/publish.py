@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +29,7 @@ __all__ = ["DUCKDB_NAME", "KEEP_RELEASES", "publish", "to_arrow"]
 
 DUCKDB_NAME = "drugdata.duckdb"
 KEEP_RELEASES = 3
+STALE_STAGING_SECONDS = 6 * 3600
 _SORT = {"sources": ["path"], "documents": ["doc_id"], "drugs": ["drug_id"],
          "quarantine": ["table", "path", "doc_id", "reason", "payload"]}
 
@@ -74,7 +76,8 @@ def _prune(releases: Path, current: str) -> None:
         if old.name != current:
             shutil.rmtree(old, ignore_errors=True)
     for stale in releases.parent.glob(".staging-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+        if time.time() - stale.stat().st_mtime > STALE_STAGING_SECONDS:  # left by a killed build
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def publish(frames: dict[str, pd.DataFrame], out_dir: Path, run_seconds: float | None = None) -> dict[str, Any]:

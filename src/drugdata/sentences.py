@@ -19,6 +19,20 @@ def _segmenter() -> pysbd.Segmenter:
 
 
 _INNER_BOUNDARY = re.compile(r"[.!?][\"')\]]*\s+\S")
+_ROUGH_SENTENCE = re.compile(r"\S.*?(?:[.!?][\"')\]]*(?=\s)|$)", re.DOTALL)
+MAX_PYSBD_CHARS = 5000
+
+
+def _trimmed(spans: list[tuple[int, int]], text: str) -> tuple[tuple[int, int], ...]:
+    out = []
+    for start, end in spans:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            out.append((start, end))
+    return tuple(out) or (((0, len(text)),) if text.strip() else ())
 
 
 @lru_cache(maxsize=8192)
@@ -31,22 +45,9 @@ def split_spans(text: str) -> tuple[tuple[int, int], ...]:
     if not _INNER_BOUNDARY.search(text):
         start, end = len(text) - len(text.lstrip()), len(text.rstrip())
         return ((start, end),) if end > start else ()
-    spans: list[tuple[int, int]] = []
-    cursor = 0
-    for piece in _segmenter().segment(text):
-        chunk = piece.sent
-        start = text.find(chunk, cursor)
-        if start < 0:
-            continue
-        end = start + len(chunk)
-        cursor = end
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start:
-            spans.append((start, end))
-    return tuple(spans) or (((0, len(text)),) if text.strip() else ())
+    if len(text) > MAX_PYSBD_CHARS:  # pysbd time grows with the square of the block length
+        return _trimmed([(m.start(), m.end()) for m in _ROUGH_SENTENCE.finditer(text)], text)
+    return _trimmed([(piece.start, piece.end) for piece in _segmenter().segment(text)], text)
 
 
 def _lead_for(lines: list[Line], index: int) -> str | None:

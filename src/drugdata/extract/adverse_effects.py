@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from drugdata.extract.frequency import frequency_of
-from drugdata.extract.text_utils import is_negated, split_enumeration, trim_phrase
+from drugdata.extract.text_utils import LABEL, is_negated, split_enumeration, trim_phrase
 from drugdata.models import Document, Sentence
 from drugdata.normalize import agent_lexicon, effect_lexicon
 
@@ -48,7 +48,6 @@ _GENERIC = {"side", "effect", "symptom", "problem", "reaction", "risk", "other",
             "healthcare", "activity", "daily", "driving", "machinery", "higher", "lower", "any", "of",
             "thing", "condition", "sign", "complaint", "issue", "change", "some", "many", "most",
             "serious", "common", "rare", "le", "more", "very", "mild", "severe", "list", "all", "you"}
-_LABEL = re.compile(r"^([^:]{2,60}):\s*(.*)$")
 _CLAUSE_END = re.compile(r",?\s+(?:which|that|who|when|where|while|because|but|so|if|as it|and (?:may|can|might|could))\b", re.IGNORECASE)
 _PAREN = re.compile(r"\s*\(([^)]*)\)")
 
@@ -72,7 +71,7 @@ def _candidates(sentence: Sentence) -> list[tuple[int, int]]:
     text = sentence.text
     spans: list[tuple[int, int]] = []
     body_offset = 0
-    label = _LABEL.match(text)
+    label = LABEL.match(text)
     if label and len(label.group(1).split()) <= 6:
         if not _is_generic(label.group(1)) and not _AE_CUE.search(label.group(1)):
             spans += split_enumeration(label.group(1))

@@ -13,6 +13,7 @@ from drugdata.extract.quantities import (
     interval_days,
     population_of,
     route_of,
+    to_number,
     unit_of,
 )
 from drugdata.models import Document, Sentence
@@ -86,8 +87,8 @@ def extract_dosing(doc: Document) -> list[dict[str, Any]]:
             if unit == "%" and not re.search(r"\b(increas|decreas|reduc)\w*", before, re.IGNORECASE):
                 continue
             phase = phase_of(before, sentence.lead, text) or "usual"
-            low = float(match.group("a").replace(",", "."))
-            high = float(match.group("b").replace(",", ".")) if match.group("b") else low
+            low = to_number(match.group("a"))
+            high = to_number(match.group("b")) if match.group("b") else low
             freq_min, freq_max = frequency_per_day(after[:60]) if "day" not in per else (None, None)
             per_day = "day" in per or "24 hours" in per or bool(_PER_DAY_BEFORE.search(before[-40:]))
             if not per_day and freq_min is None and phase == "maximum" and re.search(r"\b(a|per) day\b|daily", text, re.IGNORECASE):

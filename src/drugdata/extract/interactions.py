@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from drugdata.extract.text_utils import clause_around, is_negated, trim_phrase
+from drugdata.extract.text_utils import LABEL, clause_around, is_negated, trim_phrase
 from drugdata.models import Document, Sentence
 from drugdata.normalize import agent_lexicon
 
@@ -34,7 +34,6 @@ _MINOR = re.compile(r"\b(minor|slight\w*|small|mild\w*)\b", re.IGNORECASE)
 _CLASS_NOUN = re.compile(r"\b(drugs|medications|medicines|agents|inhibitors|blockers|relaxants|supplements|"
                          r"sedatives|antidepressants|depressants|antihistamines|antibiotics|diuretics|"
                          r"steroids|products|pills|remedies|tranquilizers|narcotics|opioids|antipsychotics)\b", re.IGNORECASE)
-_LABEL = re.compile(r"^([^:]{2,60}):\s*(.*)$")
 _NO_INTERACTION = re.compile(r"\b(not|no|never|without)\b[^.;]{0,30}\binteract\w*|\bhad no (significant |clinically relevant )?effect\b|"
                              r"\b(did|does|do) not (affect|change|alter|worsen)\b", re.IGNORECASE)
 
@@ -81,7 +80,7 @@ def extract_interactions(doc: Document, drug_name: str) -> list[dict[str, Any]]:
         found = [(m.start, m.end, m.concept.name, m.concept.id, m.concept.kind)
                  for m in lexicon.scan(text) if m.concept.name.lower() != own]
         if not found and sentence.block_kind == "item" and sentence.section == "interactions":
-            label = _LABEL.match(text)
+            label = LABEL.match(text)
             phrase = trim_phrase(label.group(1) if label else text)
             if phrase and len(phrase.split()) <= 6 and not re.search(r"\d", phrase):
                 start = text.find(phrase)
@@ -89,7 +88,7 @@ def extract_interactions(doc: Document, drug_name: str) -> list[dict[str, Any]]:
                 found = [(start, start + len(phrase), phrase.lower(), None, kind)]
         if not found:
             continue
-        effect = _effect(_LABEL.sub(r"\2", text)) or _effect(sentence.lead or "")
+        effect = _effect(LABEL.sub(r"\2", text)) or _effect(sentence.lead or "")
         recommendation = recommendation_of(text, sentence.lead)
         severity = severity_of(" ".join(t for t in (text, effect or "") if t), recommendation)
         for start, end, name, agent_id, kind in found:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from drugdata.extract.quantities import AMOUNT, dosage_form_of, route_of, unit_of
+from drugdata.extract.quantities import AMOUNT, dosage_form_of, route_of, to_number, unit_of
 from drugdata.models import Document
 
 __all__ = ["extract_products"]
@@ -32,7 +32,7 @@ def extract_products(doc: Document) -> list[dict[str, Any]]:
                 continue  # "mg per day" is a dose, not a strength
             rows.append({
                 "drug_id": doc.drug_id, "doc_id": doc.doc_id, "dosage_form": form,
-                "route": route_of(form, text), "strength": float(match.group("a").replace(",", ".")),
+                "route": route_of(form, text), "strength": to_number(match.group("a")),
                 "strength_unit": unit, "section": sentence.section, "evidence": text,
                 "span_start": sentence.start + match.start(), "span_end": sentence.start + match.end(),
             })

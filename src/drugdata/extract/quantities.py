@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["AMOUNT", "dosage_form_of", "duration_days", "frequency_per_day", "interval_days",
-           "population_of", "route_of", "unit_of"]
+__all__ = [
+    "AMOUNT",
+    "dosage_form_of",
+    "duration_days",
+    "frequency_per_day",
+    "interval_days",
+    "population_of",
+    "route_of",
+    "to_number",
+    "unit_of",
+]
 
-_NUM = r"\d+(?:[.,]\d+)?"
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"  # 1,000 is a thousand: pages are English
 AMOUNT = re.compile(
     rf"(?<![\w.])(?P<a>{_NUM})(?:\s*(?:-|–|—|to|and)\s*(?P<b>{_NUM}))?\s*"
     r"(?P<unit>mg/kg|mcg/kg|mg/m2|mg|mcg|µg|micrograms?|milligrams?|grams?|g|mL|ml|units?|IU|%)(?![a-zA-Z])"
@@ -16,8 +25,6 @@ AMOUNT = re.compile(
     re.IGNORECASE)
 _UNITS = {"µg": "mcg", "microgram": "mcg", "micrograms": "mcg", "milligram": "mg", "milligrams": "mg",
           "gram": "g", "grams": "g", "ml": "mL", "unit": "units", "iu": "units"}
-_WORDS = {"once": 1, "one": 1, "twice": 2, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-          "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6}
 _TIMES = re.compile(
     r"\b(?:(?P<n1>once|twice|one|two|three|four|five|six|\d)\s*(?:(?:-|–|to|or)\s*(?P<n2>two|three|four|five|six|\d)\s*)?"
     r"(?:times|x)?\s*(?:a|per|each|every)?\s*(?:day|daily)|(?P<div>two|three|four|2|3|4) divided doses)\b",
@@ -29,7 +36,8 @@ _INTERVAL = re.compile(r"\bevery (?P<d>\d+|two|three|four|five|six|seven) days\b
 _DURATION = re.compile(
     r"\b(?:for|over|within|after)\s+(?P<a>\d+|one|two|three|four|five|six|seven)\s*(?:(?:-|–|—|to)\s*"
     r"(?P<b>\d+|two|three|four|five|six|seven|eight)\s*)?(?P<unit>days?|weeks?|months?)\b", re.IGNORECASE)
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+_NUMBER_WORDS = {"once": 1, "twice": 2, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                 "seven": 7, "eight": 8}
 _ROUTES = [
     ("intrathecal", r"\bintrathecal\w*|\bspinal (fluid|pump|injections?)\b|\bimplanted pump\b"),
     ("intravenous", r"\bintravenous\w*|\bIV\b|\binfusion\b"),
@@ -62,13 +70,16 @@ _POPULATIONS = [
 ]
 
 
-def _number(token: str | None) -> float | None:
-    if token is None:
-        return None
+def to_number(token: str) -> float:
+    """'1,000' -> 1000.0, '2.5' -> 2.5, 'three' -> 3.0."""
     token = token.lower()
     if token in _NUMBER_WORDS:
         return float(_NUMBER_WORDS[token])
-    return float(token.replace(",", "."))
+    return float(token.replace(",", ""))
+
+
+def _number(token: str | None) -> float | None:
+    return None if token is None else to_number(token)
 
 
 def unit_of(raw: str) -> str:
@@ -80,11 +91,11 @@ def frequency_per_day(text: str) -> tuple[float | None, float | None]:
     match = _TIMES.search(text)
     if match:
         if match.group("div"):
-            n = float(_WORDS[match.group("div").lower()])
+            n = to_number(match.group("div"))
             return n, n
-        n1 = float(_WORDS.get(match.group("n1").lower(), 1))
-        n2 = float(_WORDS[match.group("n2").lower()]) if match.group("n2") else n1
-        return n1, n2
+        n1 = to_number(match.group("n1"))
+        n2 = to_number(match.group("n2")) if match.group("n2") else n1
+        return (n1, n2) if n2 <= 24 else (None, None)
     hours = _EVERY_HOURS.search(text)
     if hours:
         h1 = float(hours.group("h1"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["NEGATION", "clause_around", "is_negated", "split_enumeration", "trim_phrase"]
+__all__ = ["LABEL", "NEGATION", "clause_around", "is_negated", "split_enumeration", "trim_phrase"]
 
 NEGATION = re.compile(
     r"\b(not (been )?(associated|linked|known|reported|shown|expected|likely) (with|to)|"
@@ -14,6 +14,7 @@ NEGATION = re.compile(
     r"had no (significant )?effect|rather than|instead of|is not (a|an) )",
     re.IGNORECASE,
 )
+LABEL = re.compile(r"^([^:]{2,60}):\s*(.*)$")  # "Drowsiness and dizziness: Baclofen can cause ..."
 _SPLIT = re.compile(r"\s*(?:,|;|\band/or\b|\bas well as\b|(?<!,)\s\band\b|(?<!,)\s\bor\b|, and\b|, or\b|\bplus\b)\s*",
                     re.IGNORECASE)
 _LEADING = re.compile(

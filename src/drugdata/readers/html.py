@@ -160,6 +160,8 @@ class _Walker:
 def parse(text: str, path: str) -> Page:
     soup = BeautifulSoup(normalize(text), "lxml")
     meta = _meta(soup)
+    for br in soup.find_all("br"):
+        br.replace_with("\n")  # a line break separates words
     _strip_chrome(soup)
     walker = _Walker()
     walker.walk(_content_root(soup))

@@ -40,7 +40,7 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
         return {}, text
     try:
         data = yaml.safe_load(match.group("yaml"))
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError, ValueError):
         return {}, text[match.end():]
     meta: dict[str, str] = {}
     if isinstance(data, dict):

@@ -24,11 +24,14 @@ def load_manifest(raw_root: Path) -> dict[str, dict[str, str]]:
     if not manifest.is_file():
         return {}
     rows: dict[str, dict[str, str]] = {}
-    with manifest.open(newline="", encoding="utf-8", errors="replace") as handle:
-        for row in csv.DictReader(line for line in handle if not line.startswith("#")):
-            path = (row.get("path") or "").strip()
-            if path:
-                rows[path] = {k: row[k].strip() for k in _FIELDS if row.get(k)}
+    try:
+        with manifest.open(newline="", encoding="utf-8", errors="replace") as handle:
+            for row in csv.DictReader(line for line in handle if not line.startswith("#")):
+                path = (row.get("path") or "").strip()
+                if path:
+                    rows[path] = {k: row[k].strip() for k in _FIELDS if isinstance(row.get(k), str) and row[k].strip()}
+    except (OSError, csv.Error):
+        return {}
     return rows
 
 
@@ -43,7 +46,7 @@ def sidecar_meta(page_path: Path) -> dict[str, str]:
         return {}
     if not isinstance(data, dict):
         return {}
-    meta = {k: str(data[k]).strip() for k in _FIELDS if data.get(k)}
+    meta = {k: str(data[k]).strip() for k in _FIELDS if isinstance(data.get(k), (str, int, float))}
     if "retrieved" in data and "retrieved_at" not in meta:
         meta["retrieved_at"] = str(data["retrieved"]).strip()
     return meta
