@@ -55,14 +55,19 @@ def clean_blocks(blocks: list[Block], drug_names: re.Pattern[str] | None = None)
             continue
         seen.add(ident)
         kept.append(Block(block.kind, text, block.level))
+    following_kept: list[Block | None] = [None] * len(kept)  # next kept block after each position
+    upcoming: Block | None = None
+    for i in range(len(kept) - 1, -1, -1):
+        following_kept[i] = upcoming
+        upcoming = kept[i] or upcoming
     result: list[Block] = []
     for i, current in enumerate(kept):
         if current is None:
             continue
         if current.kind == "heading":
-            rest = kept[i + 1:]
-            following = next((b for b in rest if b is not None), None)
-            emptied = rest[:1] == [None] and (following is None or following.kind == "heading")
+            following = following_kept[i]
+            hole_next = i + 1 < len(kept) and kept[i + 1] is None
+            emptied = hole_next and (following is None or following.kind == "heading")
             if following is None or emptied:
                 continue  # heading of a removed promo, or a dangling title at the end
         result.append(current)

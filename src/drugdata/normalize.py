@@ -120,6 +120,11 @@ def condition_lexicon() -> Lexicon:
     return Lexicon(curated + _hpo_entries("condition"), min_chars=4)
 
 
+def drug_names(row: dict[str, str]) -> list[str]:
+    """Every name a drug row answers to: generic, brands, synonyms."""
+    return [row["name"]] + _split(row.get("brand_names", "")) + _split(row.get("synonyms", ""))
+
+
 def _drug_concept(row: dict[str, str]) -> Concept:
     return Concept(f"RXCUI:{row['rxcui']}" if row.get("rxcui") else None, row["name"], "drug")
 
@@ -127,12 +132,11 @@ def _drug_concept(row: dict[str, str]) -> Concept:
 @lru_cache(maxsize=1)
 def drug_lexicon() -> Lexicon:
     """Generic names, brand names and synonyms of drugs; concept name is the generic name."""
-    entries = []
-    for row in read_csv("drugs.csv"):
-        concept = _drug_concept(row)
-        names = [row["name"]] + _split(row.get("brand_names", "")) + _split(row.get("synonyms", ""))
-        entries += [(name, concept) for name in names]
-    return Lexicon(entries, min_chars=3)
+    return Lexicon(_drug_entries(), min_chars=3)
+
+
+def _drug_entries() -> list[tuple[str, Concept]]:
+    return [(name, _drug_concept(row)) for row in read_csv("drugs.csv") for name in drug_names(row)]
 
 
 @lru_cache(maxsize=1)
@@ -145,8 +149,4 @@ def agent_lexicon() -> Lexicon:
     for row in read_csv("drug_classes.csv"):
         concept = Concept(row.get("class_id") or None, row["name"], "drug_class")
         entries += [(row["name"], concept)] + [(s, concept) for s in _split(row.get("synonyms", ""))]
-    for row in read_csv("drugs.csv"):
-        concept = _drug_concept(row)
-        names = [row["name"]] + _split(row.get("brand_names", "")) + _split(row.get("synonyms", ""))
-        entries += [(name, concept) for name in names]
-    return Lexicon(entries, min_chars=3)
+    return Lexicon(entries + _drug_entries(), min_chars=3)

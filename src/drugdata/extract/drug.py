@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from drugdata.normalize import drug_lexicon
+from drugdata.normalize import drug_lexicon, drug_names
 from drugdata.vocabulary import read_csv
 
 __all__ = ["drug_record", "identify_drug", "name_pattern"]
@@ -47,7 +47,6 @@ def identify_drug(text: str, title: str = "", declared: str = "") -> str | None:
 
 def name_pattern(name: str) -> re.Pattern[str]:
     """Regex matching a drug's generic, brand and other names as whole words."""
-    row = _by_name()[name]
-    names = [name] + [n for n in (row.get("brand_names", "") + "|" + row.get("synonyms", "")).split("|") if n.strip()]
+    names = drug_names(_by_name()[name])
     alternatives = "|".join(sorted({re.escape(n.strip()) for n in names}, key=len, reverse=True))
     return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
