@@ -78,8 +78,8 @@ def build(raw_dir: str = "raw", out_dir: str = "output", batch_size: int = DEFAU
     states: list[DocState] = []
     for chain in chains:
         for future in chain:  # in stage order, so a failure raises its own error, not "PENDING"
-            result = future.result()
-        states.extend(result)
+            batch_states = future.result()
+        states.extend(batch_states)
     frames = validate_tables(states)
     result = publish_release(frames, Path(out_dir).resolve(), time.perf_counter() - started)
     sources = frames["sources"]

@@ -113,11 +113,17 @@ def effect_lexicon() -> Lexicon:
 
 @lru_cache(maxsize=1)
 def condition_lexicon() -> Lexicon:
-    curated = []
-    for row in read_csv("conditions.csv"):
-        concept = Concept(row.get("condition_id") or None, row["name"], "condition")
-        curated += [(row["name"], concept)] + [(s, concept) for s in _split(row.get("synonyms", ""))]
-    return Lexicon(curated + _hpo_entries("condition"), min_chars=4)
+    return Lexicon(_named_entries("conditions.csv", "condition_id", "condition") + _hpo_entries("condition"),
+                   min_chars=4)
+
+
+def _named_entries(file: str, id_column: str, kind: str) -> list[tuple[str, Concept]]:
+    """(name or synonym, concept) for every row of a vocabulary with name and synonyms columns."""
+    entries = []
+    for row in read_csv(file):
+        concept = Concept(row.get(id_column) or None, row["name"], kind)
+        entries += [(name, concept) for name in [row["name"], *_split(row.get("synonyms", ""))]]
+    return entries
 
 
 def drug_names(row: dict[str, str]) -> list[str]:
@@ -142,11 +148,6 @@ def _drug_entries() -> list[tuple[str, Concept]]:
 @lru_cache(maxsize=1)
 def agent_lexicon() -> Lexicon:
     """Interacting agents: substances, drug classes and drugs."""
-    entries = []
-    for row in read_csv("substances.csv"):
-        concept = Concept(row.get("substance_id") or None, row["name"], "substance")
-        entries += [(row["name"], concept)] + [(s, concept) for s in _split(row.get("synonyms", ""))]
-    for row in read_csv("drug_classes.csv"):
-        concept = Concept(row.get("class_id") or None, row["name"], "drug_class")
-        entries += [(row["name"], concept)] + [(s, concept) for s in _split(row.get("synonyms", ""))]
-    return Lexicon(entries + _drug_entries(), min_chars=3)
+    return Lexicon(_named_entries("substances.csv", "substance_id", "substance")
+                   + _named_entries("drug_classes.csv", "class_id", "drug_class") + _drug_entries(),
+                   min_chars=3)

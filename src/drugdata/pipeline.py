@@ -108,15 +108,15 @@ def _path_for_humans(relative: str) -> tuple[str, str | None]:
 def _hash_file(path: Path) -> tuple[str, bytes, int]:
     """(sha256 of all bytes, the first MAX_BYTES + 1 bytes, size) in one streaming pass."""
     digest = hashlib.sha256()
-    head = b""
+    head: list[bytes] = []
     size = 0
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 20):
             if size <= MAX_BYTES:
-                head += chunk
+                head.append(chunk)  # joined once: += would copy the head for every chunk
             digest.update(chunk)
             size += len(chunk)
-    return digest.hexdigest(), head[: MAX_BYTES + 1], size
+    return digest.hexdigest(), b"".join(head)[: MAX_BYTES + 1], size
 
 
 def read(raw_root: Path, relative: str, manifest: dict[str, dict[str, str]] | None = None) -> DocState:

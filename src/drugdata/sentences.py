@@ -43,8 +43,7 @@ def split_spans(text: str) -> tuple[tuple[int, int], ...]:
     short lines) skips it, and repeated blocks (list leads) are split once.
     """
     if not _INNER_BOUNDARY.search(text):
-        start, end = len(text) - len(text.lstrip()), len(text.rstrip())
-        return ((start, end),) if end > start else ()
+        return _trimmed([(0, len(text))], text)
     if len(text) > MAX_PYSBD_CHARS:  # pysbd time grows with the square of the block length
         return _trimmed([(m.start(), m.end()) for m in _ROUGH_SENTENCE.finditer(text)], text)
     return _trimmed([(piece.start, piece.end) for piece in _segmenter().segment(text)], text)
