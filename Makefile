@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench schemas lock lint clean
+.PHONY: run test bench report schemas lock lint clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,10 @@ $(STAMP): requirements.lock pyproject.toml
 
 run: $(STAMP)  ## build output/ from raw/
 	$(VENV)/bin/drugdata build --raw raw --out output
+	$(VENV)/bin/drugdata report --out output
+
+report: $(STAMP)  ## the static HTML report of the current release (output/report/)
+	$(VENV)/bin/drugdata report --out output
 
 test: $(STAMP)  ## the test suite (offline, a few minutes at most)
 	$(PY) -m pytest -q
@@ -33,4 +37,4 @@ lint: $(STAMP)  ## ruff over the code
 	$(PY) -m mypy src flows --ignore-missing-imports
 
 clean:
-	rm -rf $(VENV) output/releases output/parquet output/drugdata.duckdb output/.staging-*
+	rm -rf $(VENV) output/releases output/parquet output/drugdata.duckdb output/.staging-* output/report

@@ -1,4 +1,5 @@
-"""The build flow: raw/ -> read -> clean -> sections -> extract -> normalize -> validate -> publish.
+"""The build flow: raw/ -> read -> clean -> sections -> extract -> normalize -> validate ->
+consolidate -> publish.
 
 Tasks take batches of documents (a task run costs ~10 ms); only I/O tasks retry.
 """
@@ -14,6 +15,7 @@ from prefect.cache_policies import NO_CACHE
 
 from drugdata import pipeline
 from drugdata.assemble import build_tables
+from drugdata.consolidate import consolidate
 from drugdata.pipeline import DocState
 from drugdata.publish import publish
 from drugdata.readers.metadata import load_manifest
@@ -51,6 +53,11 @@ def validate_tables(states: list[DocState]) -> dict[str, Any]:
     return build_tables(states)
 
 
+@task(cache_policy=NO_CACHE)
+def consolidate_tables(frames: dict[str, Any]) -> dict[str, Any]:
+    return consolidate(frames)
+
+
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def publish_release(frames: dict[str, Any], out_dir: Path, run_seconds: float) -> dict[str, Any]:
     return publish(frames, out_dir, run_seconds=run_seconds)
@@ -80,7 +87,7 @@ def build(raw_dir: str = "raw", out_dir: str = "output", batch_size: int = DEFAU
         for future in chain:  # in stage order, so a failure raises its own error, not "PENDING"
             batch_states = future.result()
         states.extend(batch_states)
-    frames = validate_tables(states)
+    frames = consolidate_tables(validate_tables(states))
     result = publish_release(frames, Path(out_dir).resolve(), time.perf_counter() - started)
     sources = frames["sources"]
     result.update(

@@ -243,3 +243,177 @@ COMMENT ON COLUMN quarantine."path" IS 'Raw path relative to the raw root.';
 COMMENT ON COLUMN quarantine."table" IS 'Table the row was meant for, or ''sources'' for unreadable pages.';
 COMMENT ON COLUMN quarantine."reason" IS 'What failed, in words.';
 COMMENT ON COLUMN quarantine."payload" IS 'The failing row as JSON, for inspection.';
+
+CREATE TABLE drug_adverse_effects (
+    "drug_id" VARCHAR NOT NULL,
+    "effect_key" VARCHAR NOT NULL,
+    "effect_id" VARCHAR,
+    "effect_name" VARCHAR NOT NULL,
+    "frequency_class" VARCHAR NOT NULL,
+    "frequency_classes" VARCHAR[] NOT NULL,
+    "frequency_votes" VARCHAR,
+    "frequency_low_pct" DOUBLE,
+    "frequency_high_pct" DOUBLE,
+    "serious" BOOLEAN NOT NULL,
+    "n_serious" BIGINT NOT NULL,
+    "contexts" VARCHAR[] NOT NULL,
+    "n_documents" BIGINT NOT NULL,
+    "n_publishers" BIGINT NOT NULL,
+    "publishers" VARCHAR[] NOT NULL,
+    "fact_ids" VARCHAR[] NOT NULL,
+    "evidence_doc_id" VARCHAR NOT NULL,
+    "evidence_fact_id" VARCHAR NOT NULL,
+    "evidence" VARCHAR NOT NULL
+);
+COMMENT ON TABLE drug_adverse_effects IS 'One row per drug x adverse effect across documents, with support and frequency spread.';
+COMMENT ON COLUMN drug_adverse_effects."drug_id" IS 'Drug id: the generic name as a slug, from the drug vocabulary.';
+COMMENT ON COLUMN drug_adverse_effects."effect_key" IS 'Merge key: the HPO id, or ''name:'' and the normalized name when unmapped.';
+COMMENT ON COLUMN drug_adverse_effects."effect_id" IS 'HPO id or null when unmapped.';
+COMMENT ON COLUMN drug_adverse_effects."effect_name" IS 'Normalized effect name.';
+COMMENT ON COLUMN drug_adverse_effects."frequency_class" IS 'The class most documents give (ties: the more frequent class); unknown when none gives one.';
+COMMENT ON COLUMN drug_adverse_effects."frequency_classes" IS 'Every class stated, most frequent first (unknown excluded).';
+COMMENT ON COLUMN drug_adverse_effects."frequency_votes" IS 'Documents per class, e.g. ''very_common=1, common=3''.';
+COMMENT ON COLUMN drug_adverse_effects."frequency_low_pct" IS 'Lowest percentage any document gives.';
+COMMENT ON COLUMN drug_adverse_effects."frequency_high_pct" IS 'Highest percentage any document gives.';
+COMMENT ON COLUMN drug_adverse_effects."serious" IS 'At least one document calls the effect serious.';
+COMMENT ON COLUMN drug_adverse_effects."n_serious" IS 'Documents that call it serious.';
+COMMENT ON COLUMN drug_adverse_effects."contexts" IS 'Contexts it is reported in (therapy, withdrawal, ...).';
+COMMENT ON COLUMN drug_adverse_effects."n_documents" IS 'Documents that state the fact.';
+COMMENT ON COLUMN drug_adverse_effects."n_publishers" IS 'Distinct publishers among those documents.';
+COMMENT ON COLUMN drug_adverse_effects."publishers" IS 'Publishers of the supporting documents, sorted.';
+COMMENT ON COLUMN drug_adverse_effects."fact_ids" IS 'fact_id of every supporting row in the per-document table.';
+COMMENT ON COLUMN drug_adverse_effects."evidence_doc_id" IS 'Document id: first 16 hex digits of the SHA-256 of the raw file.';
+COMMENT ON COLUMN drug_adverse_effects."evidence_fact_id" IS 'fact_id of the row the evidence comes from.';
+COMMENT ON COLUMN drug_adverse_effects."evidence" IS 'First evidence sentence (by source path and position).';
+
+CREATE TABLE drug_indications (
+    "drug_id" VARCHAR NOT NULL,
+    "condition_key" VARCHAR NOT NULL,
+    "condition_id" VARCHAR,
+    "condition_name" VARCHAR NOT NULL,
+    "status" VARCHAR NOT NULL,
+    "statuses" VARCHAR[] NOT NULL,
+    "status_agreement" BOOLEAN NOT NULL,
+    "n_documents" BIGINT NOT NULL,
+    "n_publishers" BIGINT NOT NULL,
+    "publishers" VARCHAR[] NOT NULL,
+    "fact_ids" VARCHAR[] NOT NULL,
+    "evidence_doc_id" VARCHAR NOT NULL,
+    "evidence_fact_id" VARCHAR NOT NULL,
+    "evidence" VARCHAR NOT NULL
+);
+COMMENT ON TABLE drug_indications IS 'One row per drug x condition across documents, with status agreement.';
+COMMENT ON COLUMN drug_indications."drug_id" IS 'Drug id: the generic name as a slug, from the drug vocabulary.';
+COMMENT ON COLUMN drug_indications."condition_key" IS 'Merge key: the condition id, or ''name:'' and the normalized name.';
+COMMENT ON COLUMN drug_indications."condition_id" IS 'CURIE or null when unmapped.';
+COMMENT ON COLUMN drug_indications."condition_name" IS 'Normalized condition name.';
+COMMENT ON COLUMN drug_indications."status" IS 'The status most documents give (unspecified only when none states one).';
+COMMENT ON COLUMN drug_indications."statuses" IS 'Every status stated, unspecified excluded.';
+COMMENT ON COLUMN drug_indications."status_agreement" IS 'True when the documents that state a status all state the same one.';
+COMMENT ON COLUMN drug_indications."n_documents" IS 'Documents that state the fact.';
+COMMENT ON COLUMN drug_indications."n_publishers" IS 'Distinct publishers among those documents.';
+COMMENT ON COLUMN drug_indications."publishers" IS 'Publishers of the supporting documents, sorted.';
+COMMENT ON COLUMN drug_indications."fact_ids" IS 'fact_id of every supporting row in the per-document table.';
+COMMENT ON COLUMN drug_indications."evidence_doc_id" IS 'Document id: first 16 hex digits of the SHA-256 of the raw file.';
+COMMENT ON COLUMN drug_indications."evidence_fact_id" IS 'fact_id of the row the evidence comes from.';
+COMMENT ON COLUMN drug_indications."evidence" IS 'First evidence sentence (by source path and position).';
+
+CREATE TABLE drug_interactions (
+    "drug_id" VARCHAR NOT NULL,
+    "agent_key" VARCHAR NOT NULL,
+    "agent_id" VARCHAR,
+    "agent_name" VARCHAR NOT NULL,
+    "agent_type" VARCHAR NOT NULL,
+    "recommendation" VARCHAR,
+    "recommendations" VARCHAR[] NOT NULL,
+    "severity" VARCHAR,
+    "effects" VARCHAR[] NOT NULL,
+    "n_documents" BIGINT NOT NULL,
+    "n_publishers" BIGINT NOT NULL,
+    "publishers" VARCHAR[] NOT NULL,
+    "fact_ids" VARCHAR[] NOT NULL,
+    "evidence_doc_id" VARCHAR NOT NULL,
+    "evidence_fact_id" VARCHAR NOT NULL,
+    "evidence" VARCHAR NOT NULL
+);
+COMMENT ON TABLE drug_interactions IS 'One row per drug x interacting agent across documents.';
+COMMENT ON COLUMN drug_interactions."drug_id" IS 'Drug id: the generic name as a slug, from the drug vocabulary.';
+COMMENT ON COLUMN drug_interactions."agent_key" IS 'Merge key: the agent id, or ''name:'' and the normalized name.';
+COMMENT ON COLUMN drug_interactions."agent_id" IS 'CURIE or null.';
+COMMENT ON COLUMN drug_interactions."agent_name" IS 'Normalized agent name.';
+COMMENT ON COLUMN drug_interactions."agent_type" IS 'drug, drug_class or substance.';
+COMMENT ON COLUMN drug_interactions."recommendation" IS 'The strongest advice any document gives.';
+COMMENT ON COLUMN drug_interactions."recommendations" IS 'Every advice given, strongest first.';
+COMMENT ON COLUMN drug_interactions."severity" IS 'The highest severity any document gives.';
+COMMENT ON COLUMN drug_interactions."effects" IS 'What the combination does, as the documents word it.';
+COMMENT ON COLUMN drug_interactions."n_documents" IS 'Documents that state the fact.';
+COMMENT ON COLUMN drug_interactions."n_publishers" IS 'Distinct publishers among those documents.';
+COMMENT ON COLUMN drug_interactions."publishers" IS 'Publishers of the supporting documents, sorted.';
+COMMENT ON COLUMN drug_interactions."fact_ids" IS 'fact_id of every supporting row in the per-document table.';
+COMMENT ON COLUMN drug_interactions."evidence_doc_id" IS 'Document id: first 16 hex digits of the SHA-256 of the raw file.';
+COMMENT ON COLUMN drug_interactions."evidence_fact_id" IS 'fact_id of the row the evidence comes from.';
+COMMENT ON COLUMN drug_interactions."evidence" IS 'First evidence sentence (by source path and position).';
+
+CREATE TABLE drug_dosing (
+    "drug_id" VARCHAR NOT NULL,
+    "dose_key" VARCHAR NOT NULL,
+    "route" VARCHAR,
+    "population" VARCHAR,
+    "regimen_phase" VARCHAR NOT NULL,
+    "dose_min" DOUBLE NOT NULL,
+    "dose_max" DOUBLE NOT NULL,
+    "dose_unit" VARCHAR,
+    "dose_basis" VARCHAR,
+    "times_per_day" VARCHAR[] NOT NULL,
+    "n_documents" BIGINT NOT NULL,
+    "n_publishers" BIGINT NOT NULL,
+    "publishers" VARCHAR[] NOT NULL,
+    "fact_ids" VARCHAR[] NOT NULL,
+    "evidence_doc_id" VARCHAR NOT NULL,
+    "evidence_fact_id" VARCHAR NOT NULL,
+    "evidence" VARCHAR NOT NULL
+);
+COMMENT ON TABLE drug_dosing IS 'One row per drug x route x population x phase x amount, with how many documents give it.';
+COMMENT ON COLUMN drug_dosing."drug_id" IS 'Drug id: the generic name as a slug, from the drug vocabulary.';
+COMMENT ON COLUMN drug_dosing."dose_key" IS 'Merge key: route|population|phase|amount|unit|basis.';
+COMMENT ON COLUMN drug_dosing."route" IS 'Route of administration.';
+COMMENT ON COLUMN drug_dosing."population" IS 'Population the dose is for.';
+COMMENT ON COLUMN drug_dosing."regimen_phase" IS 'start, titration, usual, maintenance, maximum, taper or single.';
+COMMENT ON COLUMN drug_dosing."dose_min" IS 'Lower dose amount.';
+COMMENT ON COLUMN drug_dosing."dose_max" IS 'Upper dose amount.';
+COMMENT ON COLUMN drug_dosing."dose_unit" IS 'Unit of the amount.';
+COMMENT ON COLUMN drug_dosing."dose_basis" IS 'Per dose or per day.';
+COMMENT ON COLUMN drug_dosing."times_per_day" IS 'Administrations a day the documents give with this amount, e.g. ''3'' or ''1-3''.';
+COMMENT ON COLUMN drug_dosing."n_documents" IS 'Documents that state the fact.';
+COMMENT ON COLUMN drug_dosing."n_publishers" IS 'Distinct publishers among those documents.';
+COMMENT ON COLUMN drug_dosing."publishers" IS 'Publishers of the supporting documents, sorted.';
+COMMENT ON COLUMN drug_dosing."fact_ids" IS 'fact_id of every supporting row in the per-document table.';
+COMMENT ON COLUMN drug_dosing."evidence_doc_id" IS 'Document id: first 16 hex digits of the SHA-256 of the raw file.';
+COMMENT ON COLUMN drug_dosing."evidence_fact_id" IS 'fact_id of the row the evidence comes from.';
+COMMENT ON COLUMN drug_dosing."evidence" IS 'First evidence sentence (by source path and position).';
+
+CREATE TABLE conflicts (
+    "conflict_id" VARCHAR NOT NULL,
+    "drug_id" VARCHAR NOT NULL,
+    "kind" VARCHAR NOT NULL,
+    "subject_key" VARCHAR NOT NULL,
+    "subject" VARCHAR NOT NULL,
+    "value" VARCHAR NOT NULL,
+    "doc_ids" VARCHAR[] NOT NULL,
+    "n_documents" BIGINT NOT NULL,
+    "publishers" VARCHAR[] NOT NULL,
+    "fact_ids" VARCHAR[] NOT NULL,
+    "evidence" VARCHAR NOT NULL
+);
+COMMENT ON TABLE conflicts IS 'Disagreements between documents about a drug, one row per side.';
+COMMENT ON COLUMN conflicts."conflict_id" IS 'Id of the disagreement (drug, kind, subject); one row per side.';
+COMMENT ON COLUMN conflicts."drug_id" IS 'Drug id: the generic name as a slug, from the drug vocabulary.';
+COMMENT ON COLUMN conflicts."kind" IS 'frequency_class, max_daily_dose or status.';
+COMMENT ON COLUMN conflicts."subject_key" IS 'What is disagreed on: effect key, condition key, or route|population for doses.';
+COMMENT ON COLUMN conflicts."subject" IS 'The same in words: effect or condition name, or route and population.';
+COMMENT ON COLUMN conflicts."value" IS 'What this side says (a class, a dose with unit, a status).';
+COMMENT ON COLUMN conflicts."doc_ids" IS 'The documents on this side.';
+COMMENT ON COLUMN conflicts."n_documents" IS 'Documents on this side.';
+COMMENT ON COLUMN conflicts."publishers" IS 'Their publishers.';
+COMMENT ON COLUMN conflicts."fact_ids" IS 'The fact rows on this side.';
+COMMENT ON COLUMN conflicts."evidence" IS 'First evidence sentence on this side.';

@@ -53,3 +53,29 @@ def prefect_harness():
 def repo() -> Path:
     return REPO
 
+
+E2E_PAGES = ["mednook/baclofen.txt", "pillpedia/baclofen.md", "carepulse/baclofen.txt", "healthloom/metformin.html",
+             "rxbriefs/tizanidine.txt", "nursenotes/levothyroxine.txt"]
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, prefect_harness):
+    """One real build by the Prefect flow, shared by the tests that read a release: six pages
+    (three about baclofen that disagree on the maximum dose) and a binary file."""
+    import shutil
+
+    from flows.build import build
+
+    raw = tmp_path_factory.mktemp("raw")
+    for page in E2E_PAGES:
+        (raw / page).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / "raw" / page, raw / page)
+        sidecar = REPO / "raw" / f"{page}.meta.json"
+        if sidecar.exists():
+            shutil.copy(sidecar, raw / f"{page}.meta.json")
+    shutil.copy(REPO / "raw" / "manifest.csv", raw / "manifest.csv")
+    (raw / "broken.html").write_bytes(b"%PDF-1.5\x00\x01binary")
+    out = tmp_path_factory.mktemp("out")
+    result = build(raw_dir=str(raw), out_dir=str(out), batch_size=2)
+    return raw, out, result
+

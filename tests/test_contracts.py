@@ -27,6 +27,15 @@ FIXED = {  # column names apps and evaluations read: these may never change
                "duration_days_min", "duration_days_max", "evidence", "span_start", "span_end"],
     "products": ["fact_id", "section", "drug_id", "doc_id", "dosage_form", "route", "strength", "strength_unit", "evidence"],
     "quarantine": ["doc_id", "table", "reason", "payload"],
+    "drug_adverse_effects": ["drug_id", "effect_key", "effect_id", "effect_name", "frequency_class",
+                             "frequency_classes", "serious", "contexts", "n_documents", "n_publishers", "evidence"],
+    "drug_indications": ["drug_id", "condition_key", "condition_id", "condition_name", "status", "statuses",
+                         "status_agreement", "n_documents", "evidence"],
+    "drug_interactions": ["drug_id", "agent_key", "agent_id", "agent_name", "agent_type", "recommendation",
+                          "severity", "effects", "n_documents", "evidence"],
+    "drug_dosing": ["drug_id", "dose_key", "route", "population", "regimen_phase", "dose_min", "dose_max",
+                    "dose_unit", "dose_basis", "times_per_day", "n_documents", "evidence"],
+    "conflicts": ["conflict_id", "drug_id", "kind", "subject", "value", "n_documents", "doc_ids", "publishers"],
 }
 
 

@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 
@@ -128,3 +129,9 @@ def test_broken_sidecar_is_ignored(tmp_path):
 def test_html_line_breaks_separate_words():
     page = read_page(b"<html><body><p>Side effects:<br>drowsiness<br/>nausea</p><div>a</div></body></html>", "x.html")
     assert page.blocks[0].text == "Side effects: drowsiness nausea"
+
+
+def test_spl_xml_is_refused_until_its_reader_exists():
+    spl = (Path(__file__).parent / "fixtures/fetch/dailymed/7d1c6b0e-3f55-4d5c-9d33-2a1f7e9c4b10.xml").read_bytes()
+    with pytest.raises(UnreadableInput, match="^SPL XML label: no reader for this format yet$"):
+        read_page(spl, "label.xml")

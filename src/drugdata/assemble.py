@@ -8,23 +8,42 @@ from typing import Any
 
 import pandas as pd
 
-from drugdata.contracts import FACT_TABLES, TABLES
+from drugdata.contracts import DOCUMENT_TABLES, FACT_TABLES
 from drugdata.extract.drug import drug_record
 from drugdata.pipeline import DocState
 from drugdata.validate import validate_rows
 
-__all__ = ["assemble", "build_tables"]
+__all__ = ["assemble", "build_tables", "superseded"]
+
+
+def superseded(states: Iterable[DocState]) -> dict[str, str]:
+    """Older readable copies of a URL -> the path of the newest (by retrieved_at, then path).
+
+    A page fetched again because it changed lands beside its old copy; only the newest counts.
+    """
+    readable = [state.source for state in states if state.ok and state.source.get("url")]
+    newest: dict[str, tuple[str, str]] = {}
+    for source in readable:
+        mine = (source.get("retrieved_at") or "", source["path"])
+        newest[source["url"]] = max(newest.get(source["url"], mine), mine)
+    return {s["path"]: newest[s["url"]][1] for s in readable if newest[s["url"]][1] != s["path"]}
 
 
 def assemble(states: Iterable[DocState]) -> dict[str, list[dict[str, Any]]]:
-    """Rows per table. Identical content under a second path is marked a duplicate."""
-    tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
+    """Rows per table. Identical content under a second path, and an older copy of a page
+    fetched again from the same URL, are marked duplicates."""
+    tables: dict[str, list[dict[str, Any]]] = {name: [] for name in DOCUMENT_TABLES}
     first_path: dict[str, str] = {}
     drug_docs: dict[str, int] = {}
-    for state in sorted(states, key=lambda s: s.source["path"]):
+    ordered = sorted(states, key=lambda s: s.source["path"])
+    newer = superseded(ordered)
+    for state in ordered:
         source = dict(state.source)
         doc_id = source["doc_id"]
-        if state.ok and doc_id in first_path:
+        if state.ok and source["path"] in newer:
+            source.update(status="duplicate",
+                          reason=f"superseded by {newer[source['path']]} (same url, retrieved later)")
+        elif state.ok and doc_id in first_path:
             source.update(status="duplicate", reason=f"duplicate of {first_path[doc_id]}")
         tables["sources"].append(source)
         if source["status"] == "quarantined":
@@ -46,7 +65,7 @@ def assemble(states: Iterable[DocState]) -> dict[str, list[dict[str, Any]]]:
 
 
 def build_tables(states: Iterable[DocState]) -> dict[str, pd.DataFrame]:
-    """Validated frames per table; failing rows join the quarantine table."""
+    """Validated frames per per-document table; failing rows join the quarantine table."""
     rows = assemble(states)
     frames: dict[str, pd.DataFrame] = {}
     quarantine = list(rows.pop("quarantine"))
@@ -54,4 +73,4 @@ def build_tables(states: Iterable[DocState]) -> dict[str, pd.DataFrame]:
         frames[table], failed = validate_rows(table, table_rows)
         quarantine.extend(failed)
     frames["quarantine"], _ = validate_rows("quarantine", quarantine)
-    return {name: frames[name] for name in TABLES}
+    return {name: frames[name] for name in DOCUMENT_TABLES}

@@ -1,4 +1,6 @@
-"""Command line: `drugdata build [--raw DIR] [--out DIR]` runs the Prefect build flow."""
+"""Command line: `drugdata build [--raw DIR] [--out DIR]` runs the Prefect build flow;
+`drugdata fetch` / `drugdata refresh` fetch from the sources (then build); `show`, `query` and
+`report` read the current release."""
 
 from __future__ import annotations
 
@@ -35,7 +37,7 @@ def _summary(result: dict[str, Any]) -> str:
         f"  documents duplicate:    {result['documents_duplicate']}",
         "  rows per table:",
     ]
-    lines += [f"    {name:<16} {count:>6}" for name, count in counts.items()]
+    lines += [f"    {name:<22} {count:>6}" for name, count in counts.items()]
     lines += [f"  duckdb:  {result['duckdb']}", f"  parquet: {result['parquet']}/<table>.parquet"]
     return "\n".join(lines)
 
@@ -53,6 +55,116 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fetch(args: argparse.Namespace) -> int:
+    """`fetch` and `refresh`: check the registry before Prefect starts, then run the flow."""
+    from pathlib import Path
+
+    from drugdata.fetch.registry import RegistryError, load_registry, select
+    from drugdata.fetch.report import fetch_summary, problem_count
+
+    try:
+        select(load_registry(Path(args.registry) if args.registry else None), args.sources)
+    except RegistryError as error:
+        print(f"drugdata {args.command} failed: {error}", file=sys.stderr)
+        return 1
+    prefect_environment("INFO" if args.verbose else "WARNING")
+    from flows.fetch import fetch, refresh  # imported late so the environment above applies
+
+    options: dict[str, Any] = {"sources": args.sources or None, "raw_dir": args.raw, "registry_dir": args.registry}
+    if args.command == "refresh":
+        options["out_dir"] = args.out
+        if args.serve:  # runs until stopped; needs a Prefect server (PREFECT_API_URL)
+            refresh.serve(name="drugdata-refresh", cron=args.cron, parameters=options)
+            return 0
+    try:
+        result = refresh(**options) if args.command == "refresh" else fetch(**options)
+    except Exception as error:  # noqa: BLE001 - the run itself failed: say why, exit non-zero
+        print(f"drugdata {args.command} failed: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    fetched = result["fetch"] if args.command == "refresh" else result
+    print(fetch_summary(fetched))
+    if args.command == "refresh":
+        print(_summary(result["build"]))
+    return 1 if args.strict and problem_count(fetched) else 0
+
+
+def _add_fetch_commands(commands: Any) -> None:
+    """`fetch` and `refresh` share their options; refresh adds the build's --out and --serve."""
+    for name, text in (("fetch", "download what changed at the sources into raw/<source>/<date>/"),
+                       ("refresh", "fetch, then build (what the scheduled deployment runs)")):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("sources", nargs="*", metavar="SOURCE", help="registry names (default: all)")
+        command.add_argument("--raw", default="raw", help="folder of raw pages (default: raw)")
+        command.add_argument("--registry", help="folder of source YAML files (default: the shipped registry)")
+        command.add_argument("--strict", action="store_true", help="exit 1 when any URL failed or was refused")
+        command.add_argument("-v", "--verbose", action="store_true", help="show Prefect's run logs")
+        if name == "refresh":
+            command.add_argument("--out", default="output", help="output folder (default: output)")
+            command.add_argument("--serve", action="store_true", help="stay running and refresh on --cron")
+            command.add_argument("--cron", default="0 3 * * *", help="schedule for --serve (default: 03:00 daily)")
+        command.set_defaults(handler=_fetch)
+
+
+def _reading(args: argparse.Namespace) -> int:
+    """`show`, `query` and `report` read the current release; no Prefect needed."""
+    from pathlib import Path
+
+    import duckdb
+    from rich.console import Console
+
+    from drugdata.publish import open_current
+
+    try:
+        con = open_current(Path(args.out))
+    except (FileNotFoundError, duckdb.Error) as error:
+        print(f"drugdata {args.command}: {error}", file=sys.stderr)
+        return 1
+    console = Console()
+    try:
+        if args.command == "show":
+            from drugdata.show import drug_profile, find_drug
+
+            drug_id = find_drug(con, args.drug)
+            if drug_id is None:
+                print(f"drugdata show: no drug named {args.drug!r} in this release", file=sys.stderr)
+                return 1
+            console.print(drug_profile(con, drug_id))
+        elif args.command == "query":
+            from drugdata.show import query_result
+
+            result = query_result(con, args.sql, args.format, args.limit)
+            if isinstance(result, str):
+                sys.stdout.write(result)
+            else:
+                console.print(result)
+        else:
+            from drugdata.report import write_report
+
+            dest = Path(args.dest) if args.dest else Path(args.out) / "report"
+            pages = write_report(con, dest)
+            print(f"drugdata report: {len(pages)} pages in {dest} (open {dest / 'index.html'})")
+    except duckdb.Error as error:  # a bad query, or a write refused by the read-only connection
+        print(f"drugdata {args.command}: {error}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    return 0
+
+
+def _add_reading_commands(commands: Any) -> None:
+    show = commands.add_parser("show", help="print a drug's profile (generic or brand name)")
+    show.add_argument("drug", help="generic or brand name, e.g. baclofen or Lioresal")
+    query = commands.add_parser("query", help="run a read-only SQL query against the current release")
+    query.add_argument("sql", help='e.g. "SELECT * FROM drug_profile(\'baclofen\')"')
+    query.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output (default: table)")
+    query.add_argument("--limit", type=int, default=100, help="rows shown as a table (default: 100)")
+    report = commands.add_parser("report", help="write the static HTML report (OUT/report/)")
+    report.add_argument("--dest", help="folder for the site (default: OUT/report)")
+    for command in (show, query, report):
+        command.add_argument("--out", default="output", help="output folder holding the release (default: output)")
+        command.set_defaults(handler=_reading)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="drugdata", description="Build the open drug dataset.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -62,6 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     build.add_argument("--batch-size", type=int, default=16, help="documents per task (default: 16)")
     build.add_argument("-v", "--verbose", action="store_true", help="show Prefect's run logs")
     build.set_defaults(handler=_build)
+    _add_fetch_commands(commands)
+    _add_reading_commands(commands)
     args = parser.parse_args(argv)
     return int(args.handler(args))
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-__all__ = ["FACT_TABLES", "SCHEMA_VERSION", "TABLES"]
+__all__ = ["CONSOLIDATED_TABLES", "DOCUMENT_TABLES", "FACT_TABLES", "SCHEMA_VERSION", "TABLES"]
 
 SCHEMA_VERSION = "1.0.0"
 
@@ -22,6 +22,7 @@ AGENT_TYPES = ["drug", "drug_class", "substance"]
 PHASES = ["start", "titration", "usual", "maintenance", "maximum", "taper", "single"]
 SEVERITIES = ["major", "moderate", "minor"]
 RECOMMENDATIONS = ["avoid", "adjust_dose", "monitor", "separate_administration", "caution"]
+CONFLICT_KINDS = ["frequency_class", "max_daily_dose", "status"]
 SOURCE_STATUSES = ["ok", "quarantined", "duplicate"]
 FORMATS = ["text", "markdown", "html", "unknown"]
 SECTION_STRUCT = "list<struct<heading: string, type: string, level: int32, span_start: int64, span_end: int64>>"
@@ -199,7 +200,114 @@ class Quarantine(pa.DataFrameModel):
         description = "Rows that failed validation and pages that could not be read, with the reason."
 
 
-TABLES: dict[str, type[pa.DataFrameModel]] = {
+# Consolidated tables: one row per drug and fact across documents, built in DuckDB from the
+# per-document tables (see consolidate.py). Config.unique is the table's primary key.
+
+
+class _Consolidated(pa.DataFrameModel):
+    """Columns every consolidated row carries: its drug, its support and its first evidence."""
+
+    drug_id: Series[str] = _drug_id()
+    n_documents: Series[int] = pa.Field(ge=1, description="Documents that state the fact.")
+    n_publishers: Series[int] = pa.Field(ge=0, description="Distinct publishers among those documents.")
+    publishers: Series[object] = pa.Field(description="Publishers of the supporting documents, sorted.", metadata={"type": "list<string>"})
+    fact_ids: Series[object] = pa.Field(description="fact_id of every supporting row in the per-document table.", metadata={"type": "list<string>"})
+    evidence: Series[str] = pa.Field(str_length={"min_value": 1}, description="First evidence sentence (by source path and position).")
+    evidence_doc_id: Series[str] = _doc_id()
+    evidence_fact_id: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{16}$", description="fact_id of the row the evidence comes from.")
+
+
+class DrugAdverseEffects(_Consolidated):
+    effect_key: Series[str] = pa.Field(description="Merge key: the HPO id, or 'name:' and the normalized name when unmapped.")
+    effect_id: Series[str] = pa.Field(nullable=True, str_matches=r"^HP:\d{7}$", description="HPO id or null when unmapped.")
+    effect_name: Series[str] = pa.Field(description="Normalized effect name.")
+    frequency_class: Series[str] = pa.Field(isin=FREQUENCY_CLASSES, description="The class most documents give (ties: the more frequent class); unknown when none gives one.")
+    frequency_classes: Series[object] = pa.Field(description="Every class stated, most frequent first (unknown excluded).", metadata={"type": "list<string>"})
+    frequency_votes: Series[str] = pa.Field(nullable=True, description="Documents per class, e.g. 'very_common=1, common=3'.")
+    frequency_low_pct: Series[float] = pa.Field(nullable=True, ge=0, le=100, description="Lowest percentage any document gives.")
+    frequency_high_pct: Series[float] = pa.Field(nullable=True, ge=0, le=100, description="Highest percentage any document gives.")
+    serious: Series[bool] = pa.Field(description="At least one document calls the effect serious.")
+    n_serious: Series[int] = pa.Field(ge=0, description="Documents that call it serious.")
+    contexts: Series[object] = pa.Field(description="Contexts it is reported in (therapy, withdrawal, ...).", metadata={"type": "list<string>"})
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ("drug_id", "effect_key")
+        description = "One row per drug x adverse effect across documents, with support and frequency spread."
+
+
+class DrugIndications(_Consolidated):
+    condition_key: Series[str] = pa.Field(description="Merge key: the condition id, or 'name:' and the normalized name.")
+    condition_id: Series[str] = pa.Field(nullable=True, str_matches=r"^[A-Za-z]+:[A-Za-z0-9_/.-]+$", description="CURIE or null when unmapped.")
+    condition_name: Series[str] = pa.Field(description="Normalized condition name.")
+    status: Series[str] = pa.Field(isin=STATUSES, description="The status most documents give (unspecified only when none states one).")
+    statuses: Series[object] = pa.Field(description="Every status stated, unspecified excluded.", metadata={"type": "list<string>"})
+    status_agreement: Series[bool] = pa.Field(description="True when the documents that state a status all state the same one.")
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ("drug_id", "condition_key")
+        description = "One row per drug x condition across documents, with status agreement."
+
+
+class DrugInteractions(_Consolidated):
+    agent_key: Series[str] = pa.Field(description="Merge key: the agent id, or 'name:' and the normalized name.")
+    agent_id: Series[str] = pa.Field(nullable=True, str_matches=r"^[A-Za-z]+:[A-Za-z0-9_/.-]+$", description="CURIE or null.")
+    agent_name: Series[str] = pa.Field(description="Normalized agent name.")
+    agent_type: Series[str] = pa.Field(isin=AGENT_TYPES, description="drug, drug_class or substance.")
+    recommendation: Series[str] = pa.Field(nullable=True, isin=RECOMMENDATIONS, description="The strongest advice any document gives.")
+    recommendations: Series[object] = pa.Field(description="Every advice given, strongest first.", metadata={"type": "list<string>"})
+    severity: Series[str] = pa.Field(nullable=True, isin=SEVERITIES, description="The highest severity any document gives.")
+    effects: Series[object] = pa.Field(description="What the combination does, as the documents word it.", metadata={"type": "list<string>"})
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ("drug_id", "agent_key")
+        description = "One row per drug x interacting agent across documents."
+
+
+class DrugDosing(_Consolidated):
+    dose_key: Series[str] = pa.Field(description="Merge key: route|population|phase|amount|unit|basis.")
+    route: Series[str] = pa.Field(nullable=True, description="Route of administration.")
+    population: Series[str] = pa.Field(nullable=True, description="Population the dose is for.")
+    regimen_phase: Series[str] = pa.Field(isin=PHASES, description="start, titration, usual, maintenance, maximum, taper or single.")
+    dose_min: Series[float] = pa.Field(ge=0, description="Lower dose amount.")
+    dose_max: Series[float] = pa.Field(ge=0, description="Upper dose amount.")
+    dose_unit: Series[str] = pa.Field(nullable=True, description="Unit of the amount.")
+    dose_basis: Series[str] = pa.Field(nullable=True, isin=["per_dose", "per_day"], description="Per dose or per day.")
+    times_per_day: Series[object] = pa.Field(description="Administrations a day the documents give with this amount, e.g. '3' or '1-3'.", metadata={"type": "list<string>"})
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ("drug_id", "dose_key")
+        description = "One row per drug x route x population x phase x amount, with how many documents give it."
+
+
+class Conflicts(pa.DataFrameModel):
+    conflict_id: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{16}$", description="Id of the disagreement (drug, kind, subject); one row per side.")
+    drug_id: Series[str] = _drug_id()
+    kind: Series[str] = pa.Field(isin=CONFLICT_KINDS, description="frequency_class, max_daily_dose or status.")
+    subject_key: Series[str] = pa.Field(description="What is disagreed on: effect key, condition key, or route|population for doses.")
+    subject: Series[str] = pa.Field(description="The same in words: effect or condition name, or route and population.")
+    value: Series[str] = pa.Field(description="What this side says (a class, a dose with unit, a status).")
+    n_documents: Series[int] = pa.Field(ge=1, description="Documents on this side.")
+    doc_ids: Series[object] = pa.Field(description="The documents on this side.", metadata={"type": "list<string>"})
+    publishers: Series[object] = pa.Field(description="Their publishers.", metadata={"type": "list<string>"})
+    fact_ids: Series[object] = pa.Field(description="The fact rows on this side.", metadata={"type": "list<string>"})
+    evidence: Series[str] = pa.Field(str_length={"min_value": 1}, description="First evidence sentence on this side.")
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ("conflict_id", "value")
+        description = "Disagreements between documents about a drug, one row per side."
+
+
+DOCUMENT_TABLES: dict[str, type[pa.DataFrameModel]] = {
     "sources": Sources,
     "documents": Documents,
     "drugs": Drugs,
@@ -210,4 +318,12 @@ TABLES: dict[str, type[pa.DataFrameModel]] = {
     "products": Products,
     "quarantine": Quarantine,
 }
+CONSOLIDATED_TABLES: dict[str, type[pa.DataFrameModel]] = {
+    "drug_adverse_effects": DrugAdverseEffects,
+    "drug_indications": DrugIndications,
+    "drug_interactions": DrugInteractions,
+    "drug_dosing": DrugDosing,
+    "conflicts": Conflicts,
+}
+TABLES: dict[str, type[pa.DataFrameModel]] = {**DOCUMENT_TABLES, **CONSOLIDATED_TABLES}
 FACT_TABLES = ("indications", "adverse_effects", "interactions", "dosing", "products")

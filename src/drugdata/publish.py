@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 import uuid
 from datetime import UTC, datetime
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +24,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from drugdata import PIPELINE_VERSION
-from drugdata.contracts import SCHEMA_VERSION, TABLES
-from drugdata.schema_export import arrow_schema, duckdb_ddl, primary_key
+from drugdata.contracts import CONSOLIDATED_TABLES, SCHEMA_VERSION, TABLES
+from drugdata.schema_export import arrow_schema, datapackage, duckdb_ddl, primary_key
 
-__all__ = ["DUCKDB_NAME", "KEEP_RELEASES", "publish", "to_arrow"]
+__all__ = ["DUCKDB_NAME", "KEEP_RELEASES", "analyst_sql", "open_current", "publish", "to_arrow"]
 
 DUCKDB_NAME = "drugdata.duckdb"
 KEEP_RELEASES = 3
@@ -34,9 +36,19 @@ _SORT = {"sources": ["path"], "documents": ["doc_id"], "drugs": ["drug_id"],
          "quarantine": ["table", "path", "doc_id", "reason", "payload"]}
 
 
+def open_current(out_dir: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the current release, or a clear error when there is none."""
+    path = out_dir / DUCKDB_NAME
+    if not path.is_file():
+        raise FileNotFoundError(f"no release in {out_dir}: run `drugdata build` first")
+    return duckdb.connect(str(path), read_only=True)
+
+
 def _sort_keys(table: str) -> list[str]:
     if table in _SORT:
         return _SORT[table]
+    if table in CONSOLIDATED_TABLES:
+        return primary_key(table)
     return ["drug_id", "doc_id", "span_start", "span_end"] + primary_key(table)
 
 
@@ -48,6 +60,12 @@ def to_arrow(table: str, df: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pylist(records.to_dict("records"), schema=schema)
 
 
+def analyst_sql() -> list[str]:
+    """The views and macros for analysts (`sql/views.sql`), one statement each."""
+    text = resources.files("drugdata").joinpath("sql", "views.sql").read_text(encoding="utf-8")
+    return [part.strip() for part in re.split(r"^;$", text, flags=re.MULTILINE) if part.strip()]
+
+
 def _write_duckdb(path: Path, tables: dict[str, pa.Table], info: dict[str, Any]) -> None:
     con = duckdb.connect(str(path))
     try:
@@ -56,6 +74,8 @@ def _write_duckdb(path: Path, tables: dict[str, pa.Table], info: dict[str, Any])
             con.register("incoming", arrow)
             con.execute(f"INSERT INTO {name} SELECT * FROM incoming")
             con.unregister("incoming")
+        for statement in analyst_sql():
+            con.execute(statement)
         con.execute("CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR)")
         con.executemany("INSERT INTO build_info VALUES (?, ?)", [(k, str(v)) for k, v in info.items()])
         con.execute("CHECKPOINT")
@@ -92,6 +112,8 @@ def publish(frames: dict[str, pd.DataFrame], out_dir: Path, run_seconds: float |
     for name, arrow in arrow_tables.items():
         table = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **meta})
         pq.write_table(table, staging / "parquet" / f"{name}.parquet", compression="zstd")
+    package = json.dumps(datapackage(), indent=2) + "\n"
+    (staging / "parquet" / "datapackage.json").write_text(package, encoding="utf-8")
     counts = {name: arrow.num_rows for name, arrow in arrow_tables.items()}
     info = {"build_id": build_id, "created_at": created.isoformat(), "schema_version": SCHEMA_VERSION,
             "pipeline_version": PIPELINE_VERSION, "row_counts": json.dumps(counts, sort_keys=True)}

@@ -14,10 +14,15 @@ import pyarrow as pa
 
 from drugdata.contracts import SCHEMA_VERSION, SECTION_STRUCT, TABLES
 
-__all__ = ["Column", "arrow_schema", "columns", "data_dictionary", "duckdb_ddl", "primary_key",
+DATA_LICENSE = "CC-BY-4.0"  # the published tables; the code is MIT (LICENSE, DATA-LICENSE.md)
+
+__all__ = ["Column", "arrow_schema", "columns", "data_dictionary", "datapackage", "duckdb_ddl", "foreign_keys",
+           "primary_key",
            "table_description", "table_schema_json", "write_all"]
 
-_TAIL = ("section", "evidence", "span_start", "span_end")  # provenance columns go last
+# Support and provenance columns go last, in this order.
+_TAIL = ("n_documents", "n_publishers", "publishers", "fact_ids", "section", "evidence_doc_id",
+         "evidence_fact_id", "evidence", "span_start", "span_end")
 _SECTION_FIELDS = [("heading", pa.string(), "VARCHAR"), ("type", pa.string(), "VARCHAR"),
                    ("level", pa.int32(), "INTEGER"), ("span_start", pa.int64(), "BIGINT"),
                    ("span_end", pa.int64(), "BIGINT")]
@@ -68,10 +73,14 @@ def columns(table: str) -> list[Column]:
     schema = TABLES[table].to_schema()
     cols = [Column(name, _logical(str(col.dtype), col.metadata), bool(col.nullable),
                    col.description or "", _constraints(col)) for name, col in schema.columns.items()]
-    return [c for c in cols if c.name not in _TAIL] + [c for c in cols if c.name in _TAIL]
+    tail = sorted((c for c in cols if c.name in _TAIL), key=lambda c: _TAIL.index(c.name))
+    return [c for c in cols if c.name not in _TAIL] + tail
 
 
 def primary_key(table: str) -> list[str]:
+    unique = TABLES[table].to_schema().unique  # Config.unique: a composite key
+    if unique:
+        return list(unique)
     names = [c.name for c in columns(table)]
     for candidate in ("fact_id", "doc_id" if table == "documents" else "", "drug_id" if table == "drugs" else "",
                       "path" if table == "sources" else ""):
@@ -119,6 +128,43 @@ def table_schema_json(table: str) -> dict[str, Any]:
     if primary_key(table):
         schema["primaryKey"] = primary_key(table)
     return schema
+
+
+# Every fact points at a document and a drug; consolidated rows at their evidence document.
+_REFERENCES = {"doc_id": ("documents", "doc_id"), "evidence_doc_id": ("documents", "doc_id"),
+               "drug_id": ("drugs", "drug_id")}
+_UNREFERENCED = {"sources", "quarantine", "drugs"}  # may name pages or drugs that were not kept
+
+
+def foreign_keys(table: str) -> list[dict[str, Any]]:
+    if table in _UNREFERENCED:
+        return []
+    keys = []
+    for c in columns(table):
+        target = _REFERENCES.get(c.name)
+        if target and target[0] != table:
+            keys.append({"fields": [c.name], "reference": {"resource": target[0], "fields": [target[1]]}})
+    return keys
+
+
+def datapackage() -> dict[str, Any]:
+    """A Frictionless Data Package describing the Parquet files of a release (paths relative
+    to the folder that holds them)."""
+    resources = []
+    for table in TABLES:
+        schema = table_schema_json(table)
+        schema.pop("name"), schema.pop("description"), schema.pop("schemaVersion")
+        if foreign_keys(table):
+            schema["foreignKeys"] = foreign_keys(table)
+        resources.append({"name": table, "type": "table", "path": f"{table}.parquet", "format": "parquet",
+                          "mediatype": "application/vnd.apache.parquet", "description": table_description(table),
+                          "schema": schema})
+    return {"name": "drugdata", "title": "drugdata: drug facts with provenance",
+            "description": "Indications, dosing, adverse effects and interactions extracted from drug "
+                           "monographs, each row with its document, sentence and character span.",
+            "version": SCHEMA_VERSION, "resources": resources,
+            "licenses": [{"name": DATA_LICENSE, "path": "https://creativecommons.org/licenses/by/4.0/",
+                          "title": "Creative Commons Attribution 4.0"}]}
 
 
 def data_dictionary() -> str:

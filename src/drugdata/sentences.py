@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 import pysbd
@@ -13,9 +14,16 @@ from drugdata.sections import section_types
 __all__ = ["build_sentences", "split_spans"]
 
 
-@lru_cache(maxsize=1)
+_local = threading.local()
+
+
 def _segmenter() -> pysbd.Segmenter:
-    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+    """One segmenter per thread: a Segmenter keeps the text it is splitting on itself, so
+    Prefect's concurrent batch tasks sharing one gave each other's sentences."""
+    segmenter = getattr(_local, "segmenter", None)
+    if segmenter is None:
+        segmenter = _local.segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    return segmenter
 
 
 _INNER_BOUNDARY = re.compile(r"[.!?][\"')\]]*\s+\S")

@@ -26,7 +26,10 @@ _INTERACTION_CUE = re.compile(r"\b(interact\w*|combined with|together with|conco
 _TRIGGER = re.compile(
     r"\b(?:include[sd]?|including|such as|like|experience[sd]?|cause[sd]?|causing|lead to|"
     r"leads to|led to|result(?:s|ed)? in|produce[sd]?|if you (?:have|notice|experience|develop|get)|"
-    r"signs of|symptoms of|consist of|comprise)\b:?(?:\s+|$)", re.IGNORECASE)
+    r"signs of|symptoms of|consist of|comprise|"
+    # "Less common were a, b", "the most frequent adverse reaction was a"
+    r"(?:common|frequent|rare|uncommon)(?: (?:adverse |side )?(?:ones|effects?|reactions?))? (?:were|are|was|is))"
+    r"\b:?(?:\s+|$)", re.IGNORECASE)
 _STRONG_TRIGGER = re.compile(r"\b(side[- ]effects?|symptoms|reactions|signs|effects)\b[^.;]{0,40}?"
                              r"\b(include[sd]?|including|such as|like|are|were)\b|^[^:]{1,40}:", re.IGNORECASE)
 _AFTER_LIST = re.compile(r"\b(have been reported|were reported|may occur|can occur|are (also )?(possible|common|reported))\b", re.IGNORECASE)
@@ -50,6 +53,7 @@ _GENERIC = {"side", "effect", "symptom", "problem", "reaction", "risk", "other",
             "serious", "common", "rare", "le", "more", "very", "mild", "severe", "list", "all", "you"}
 _CLAUSE_END = re.compile(r",?\s+(?:which|that|who|when|where|while|because|but|so|if|as it|and (?:may|can|might|could))\b", re.IGNORECASE)
 _PAREN = re.compile(r"\s*\(([^)]*)\)")
+_OWN_PCT = re.compile(r"\s*\(([^)]*\d\s*%[^)]*)\)")
 
 
 def _is_generic(phrase: str) -> bool:
@@ -169,7 +173,9 @@ def extract_adverse_effects(doc: Document) -> list[dict[str, Any]]:
             names.add(name)
             taken.append((start, end))
             rest = text[:start] + text[end:]
-            frequency = frequency_of(text if sentence.block_kind == "item" else rest, sentence.lead, sentence.heading)
+            own = _OWN_PCT.match(text, end)  # "dizziness (16%)": the item's own figure wins
+            frequency = (frequency_of(own.group(1)) if own else
+                         frequency_of(text if sentence.block_kind == "item" else rest, sentence.lead, sentence.heading))
             serious = (sentence.section == "serious_adverse_effects"
                        or any(bool(t and _SERIOUS.search(t)) for t in (rest, sentence.lead, sentence.heading)))
             route = _ROUTE.search(text) or (sentence.lead and _ROUTE.search(sentence.lead))

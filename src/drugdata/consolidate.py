@@ -1,0 +1,69 @@
+"""Consolidated tables: one row per drug and fact across documents, and their disagreements.
+
+Built in DuckDB from the validated per-document tables by the queries in `sql/<table>.sql`,
+then validated against their contracts like every other table. Effects, conditions and agents
+merge by id where they have one and by normalized name otherwise.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from drugdata.contracts import (
+    CONSOLIDATED_TABLES,
+    DOCUMENT_TABLES,
+    FREQUENCY_CLASSES,
+    RECOMMENDATIONS,
+    SEVERITIES,
+    STATUSES,
+)
+from drugdata.validate import validate_rows
+
+__all__ = ["consolidate", "query_text"]
+
+# Orders that the queries rank by come from the contracts, strongest or most frequent first.
+_RANKS = {"cioms_rank": FREQUENCY_CLASSES, "status_rank": STATUSES, "advice_rank": RECOMMENDATIONS,
+          "severity_rank": SEVERITIES}
+
+
+def query_text(table: str) -> str:
+    """The SQL that builds a consolidated table (shipped with the package)."""
+    return resources.files("drugdata").joinpath("sql", f"{table}.sql").read_text(encoding="utf-8")
+
+
+def _connect(frames: dict[str, pd.DataFrame]) -> duckdb.DuckDBPyConnection:
+    from drugdata.publish import to_arrow  # the contract's Arrow types, so lists stay lists
+
+    con = duckdb.connect(":memory:")
+    for table in DOCUMENT_TABLES:
+        con.register(table, to_arrow(table, frames[table]))
+    for name, order in _RANKS.items():
+        con.execute(f"CREATE MACRO {name}(x) AS list_position({order!r}, x)")
+    con.execute("CREATE MACRO num(x) AS CASE WHEN x = round(x) THEN CAST(CAST(x AS BIGINT) AS VARCHAR) "
+                "ELSE CAST(round(x, 4) AS VARCHAR) END")
+    con.execute("CREATE MACRO evidence_order(path, span_start, fact_id) AS "
+                "path || ':' || lpad(CAST(span_start AS VARCHAR), 12, '0') || ':' || fact_id")
+    con.execute("CREATE VIEW ok_sources AS SELECT doc_id, path, publisher FROM sources WHERE status = 'ok'")
+    return con
+
+
+def consolidate(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The per-document frames plus the consolidated ones; rows failing their contract join
+    the quarantine table, as for every other table."""
+    con = _connect(frames)
+    out = dict(frames)
+    quarantined: list[dict[str, Any]] = []
+    try:
+        for table in CONSOLIDATED_TABLES:
+            rows = con.sql(query_text(table)).to_arrow_table().to_pylist()
+            out[table], failed = validate_rows(table, rows)
+            quarantined.extend(failed)
+    finally:
+        con.close()
+    if quarantined:
+        out["quarantine"], _ = validate_rows("quarantine", frames["quarantine"].to_dict("records") + quarantined)
+    return out
