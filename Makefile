@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench report schemas lock lint clean
+.PHONY: run test bench accuracy report schemas lock lint clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ test: $(STAMP)  ## the test suite (offline, a few minutes at most)
 
 bench: $(STAMP)  ## throughput on the real labels in ../shared (prints figures)
 	$(PY) bench/throughput.py
+
+accuracy: $(STAMP)  ## extraction accuracy on the gold in ../shared/gold (writes bench/accuracy.md)
+	$(VENV)/bin/drugdata eval all --write bench/accuracy.md
+
+fuzz: $(STAMP)  ## a short Hypothesis fuzzing run of the readers and stages (prints what it saw)
+	$(PY) bench/fuzz_readers.py --examples 3000
 
 schemas: $(STAMP)  ## regenerate schemas/ and docs/data-dictionary.md from the contracts
 	$(PY) -m drugdata.schema_export --root .

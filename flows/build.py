@@ -29,6 +29,11 @@ def read_batch(raw_root: Path, paths: list[str], manifest: dict[str, dict[str, s
 
 
 @task(cache_policy=NO_CACHE)
+def account_other_files(raw_root: Path, paths: list[str]) -> list[DocState]:
+    return [pipeline.account(raw_root, path) for path in paths]
+
+
+@task(cache_policy=NO_CACHE)
 def clean_batch(states: list[DocState]) -> list[DocState]:
     return [pipeline.clean(state) for state in states]
 
@@ -64,8 +69,10 @@ def publish_release(frames: dict[str, Any], out_dir: Path, run_seconds: float) -
 
 
 @flow(name="drugdata-build", log_prints=False)
-def build(raw_dir: str = "raw", out_dir: str = "output", batch_size: int = DEFAULT_BATCH_SIZE) -> dict[str, Any]:
-    """Build the dataset from every page under `raw_dir` into `out_dir`."""
+def build(raw_dir: str = "raw", out_dir: str = "output", batch_size: int = DEFAULT_BATCH_SIZE,
+          strict: bool = False) -> dict[str, Any]:
+    """Build the dataset from every page under `raw_dir` into `out_dir`. With `strict`, any
+    quarantined file fails the run before anything is published (for CI)."""
     started = time.perf_counter()
     logger = get_run_logger()
     raw_root = Path(raw_dir).resolve()
@@ -82,18 +89,22 @@ def build(raw_dir: str = "raw", out_dir: str = "output", batch_size: int = DEFAU
         sectioned = section_batch.submit(cleaned)  # type: ignore[call-overload]
         extracted = extract_batch.submit(sectioned)  # type: ignore[call-overload]
         chains.append([read, cleaned, sectioned, extracted, normalize_batch.submit(extracted)])  # type: ignore[call-overload]
-    states: list[DocState] = []
+    states: list[DocState] = account_other_files(raw_root, pipeline.discover_other(raw_root))
     for chain in chains:
         for future in chain:  # in stage order, so a failure raises its own error, not "PENDING"
             batch_states = future.result()
         states.extend(batch_states)
-    frames = consolidate_tables(validate_tables(states))
+    frames = validate_tables(states)
+    if strict:
+        pipeline.refuse_quarantine(frames["quarantine"])
+    frames = consolidate_tables(frames)
     result = publish_release(frames, Path(out_dir).resolve(), time.perf_counter() - started)
     sources = frames["sources"]
     result.update(
         documents_read=int((sources["status"] == "ok").sum()),
         documents_quarantined=int((sources["status"] == "quarantined").sum()),
         documents_duplicate=int((sources["status"] == "duplicate").sum()),
+        metadata_files=int((sources["status"] == "metadata").sum()),
         files_seen=len(sources),
         seconds=round(time.perf_counter() - started, 2),
     )

@@ -23,7 +23,7 @@ COMMENT ON COLUMN sources."url" IS 'Where the page was retrieved from.';
 COMMENT ON COLUMN sources."retrieved_at" IS 'When it was retrieved, ISO 8601 as given by the metadata.';
 COMMENT ON COLUMN sources."sha256" IS 'SHA-256 of the raw bytes.';
 COMMENT ON COLUMN sources."drug_id" IS 'Drug id: the generic name as a slug, from the drug vocabulary.';
-COMMENT ON COLUMN sources."status" IS 'ok, quarantined (see reason) or duplicate.';
+COMMENT ON COLUMN sources."status" IS 'ok, quarantined (see reason), duplicate, or metadata (manifest.csv, a .meta.json sidecar).';
 COMMENT ON COLUMN sources."reason" IS 'Why the file was quarantined, in words a person understands.';
 COMMENT ON COLUMN sources."notes" IS 'Remarks on reading a page that was kept, e.g. an encoding fallback.';
 COMMENT ON COLUMN sources."n_chars_clean" IS 'Length of the cleaned text.';
@@ -95,6 +95,7 @@ CREATE TABLE adverse_effects (
     "frequency_text" VARCHAR,
     "frequency_low_pct" DOUBLE,
     "frequency_high_pct" DOUBLE,
+    "placebo_pct" DOUBLE,
     "serious" BOOLEAN NOT NULL,
     "context" VARCHAR NOT NULL,
     "route" VARCHAR,
@@ -114,6 +115,7 @@ COMMENT ON COLUMN adverse_effects."frequency_class" IS 'CIOMS class: very_common
 COMMENT ON COLUMN adverse_effects."frequency_text" IS 'The frequency words and numbers the page gave, verbatim.';
 COMMENT ON COLUMN adverse_effects."frequency_low_pct" IS 'Lower bound in percent when a number was given.';
 COMMENT ON COLUMN adverse_effects."frequency_high_pct" IS 'Upper bound in percent when a number was given.';
+COMMENT ON COLUMN adverse_effects."placebo_pct" IS 'Percent in the placebo arm of the label''s adverse reaction table, when the row gives one.';
 COMMENT ON COLUMN adverse_effects."serious" IS 'The page calls the effect serious or urgent.';
 COMMENT ON COLUMN adverse_effects."context" IS 'therapy, withdrawal, overdose, allergic, pregnancy or neonatal.';
 COMMENT ON COLUMN adverse_effects."route" IS 'Route the effect is tied to, when stated.';

@@ -53,9 +53,9 @@ def raw_files(raw):
 
 def sources_table(out):
     con = duckdb.connect(str(out / "drugdata.duckdb"), read_only=True)
-    rows = con.execute("SELECT path, status, reason, url, retrieved_at, publisher FROM sources").fetchall()
-    return {row[0]: dict(zip(("path", "status", "reason", "url", "retrieved_at", "publisher"), row, strict=True))
-            for row in rows}
+    names = ("path", "status", "reason", "url", "retrieved_at", "publisher", "format")
+    rows = con.execute(f"SELECT {', '.join(names)} FROM sources").fetchall()
+    return {row[0]: dict(zip(names, row, strict=True)) for row in rows}
 
 
 @pytest.fixture(scope="module")
@@ -103,15 +103,17 @@ def test_the_first_refresh_fetches_every_source_and_builds(world, first):
     zipped = next(raw.glob("openfda_labels/*/drug-label-0001-of-0001.json.zip"))
     assert zipped.read_bytes() == site.routes[LABEL_ZIP].body  # kept as downloaded
     rows = sources_table(out)
-    pages = {path: row for path, row in rows.items() if path.startswith("web/")}
+    pages = {path: row for path, row in rows.items() if path.startswith("web/") and not path.endswith(".meta.json")}
     assert {row["status"] for row in pages.values()} == {"ok"} and len(pages) == 2
+    sidecars = [row for path, row in rows.items() if path.endswith(".meta.json")]
+    assert sidecars and {row["status"] for row in sidecars} == {"metadata"}  # every file is in sources
     for row in pages.values():
         assert row["url"].startswith(site.base + "/pages/") and row["publisher"] == "Loopback Pharmacy Notes"
         assert row["retrieved_at"].endswith("Z") and len(row["retrieved_at"]) == 20
     quarantined = {path.split("/")[0]: row["reason"] for path, row in rows.items() if row["status"] == "quarantined"}
-    assert quarantined == {"dailymed": "SPL XML label: no reader for this format yet",
-                           "openfda_labels": "binary content (ZIP archive)"}
-    assert first["build"]["documents_read"] == 2
+    assert quarantined == {"openfda_labels": "binary content (ZIP archive)"}
+    assert rows[next(path for path in rows if path.startswith("dailymed/") and path.endswith(".xml"))]["format"] == "spl_xml"
+    assert first["build"]["documents_read"] == 3
 
 
 def test_the_second_fetch_sends_conditional_requests_and_downloads_nothing(second):
@@ -138,9 +140,10 @@ def test_a_changed_page_is_fetched_again_and_supersedes_its_old_copy(world, thir
     assert new["status"] == "ok" and new["url"] == site.url(BACLOFEN)
     assert old["status"] == "duplicate"
     assert old["reason"] == f"superseded by {copies[1]} (same url, retrieved later)"
-    assert third["build"]["documents_read"] == 2 and third["build"]["documents_duplicate"] == 1
+    assert third["build"]["documents_read"] == 3 and third["build"]["documents_duplicate"] == 1
     con = duckdb.connect(str(out / "drugdata.duckdb"), read_only=True)
-    text = con.execute("SELECT clean_text FROM documents WHERE drug_id = 'baclofen'").fetchall()
+    text = con.execute("""SELECT clean_text FROM documents JOIN sources USING (doc_id)
+                          WHERE documents.drug_id = 'baclofen' AND path LIKE 'web/%'""").fetchall()
     assert len(text) == 1 and "Abrupt discontinuation" in text[0][0]
 
 
@@ -151,7 +154,7 @@ def test_the_refresh_artifact_says_what_was_fetched_and_what_failed(third):
     assert artifact is not None
     markdown = str(artifact.data)
     assert "| web | 1 | 1 | 1 | 1 | 0 |" in markdown and "HTTP 404 Not Found" in markdown
-    assert "## drugdata build" in markdown and "2 documents read" in markdown
+    assert "## drugdata build" in markdown and "3 documents read" in markdown
 
 
 def test_the_scheduled_deployment_runs_refresh(repo):

@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 def test_summary(built):
     _, _, result = built
-    assert result["files_seen"] == 7
+    assert result["files_seen"] == 10 and result["metadata_files"] == 3  # manifest.csv and two sidecars
     assert result["documents_read"] == 6 and result["documents_quarantined"] == 1
     assert all(result["row_counts"][t] > 0 for t in ("indications", "adverse_effects", "interactions", "dosing"))
 

@@ -12,6 +12,7 @@ def _build(tmp_path, files):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content if isinstance(content, bytes) else content.encode())
     states = [pipeline.run_document(tmp_path, p) for p in pipeline.discover(tmp_path)]
+    states += [pipeline.account(tmp_path, p) for p in pipeline.discover_other(tmp_path)]
     return build_tables(states)
 
 
@@ -27,7 +28,8 @@ def test_every_file_is_accounted_for_with_a_reason(tmp_path):
     })
     sources = frames["sources"].set_index("path")
     assert set(sources.index) == {"a/good.txt", "a/copy.txt", "b/report.html", "b/laptop.txt",
-                                  "b/empty.md", "b/chrome.txt"}
+                                  "b/empty.md", "b/chrome.txt", "b/good.txt.meta.json"}
+    assert sources.loc["b/good.txt.meta.json", "status"] == "metadata"
     assert sources.loc["a/copy.txt", "status"] == "ok"
     assert sources.loc["a/good.txt", "status"] == "duplicate"
     assert sources.loc["a/good.txt", "reason"] == "duplicate of a/copy.txt"
@@ -113,7 +115,8 @@ def test_nasty_files_are_quarantined_not_fatal(tmp_path):
     (tmp_path / "manifest.csv").write_text('path,url\n"unterminated' + "x" * 200_000 + "\n")
     frames = _build(tmp_path, {})
     sources = frames["sources"].set_index("path")
-    assert len(sources) == 5 and set(sources["status"]) <= {"ok", "quarantined"}
+    assert len(sources) == 6 and set(sources["status"]) <= {"ok", "quarantined", "metadata"}
+    assert sources.loc["manifest.csv", "status"] == "metadata"  # unreadable as a manifest, listed all the same
     assert sources.loc["odd/bad\\xff.txt", "reason"] == "file name is not valid UTF-8"
     assert sources.loc["deep.html", "status"] in ("ok", "quarantined")
     assert all(isinstance(r, str) for r in sources.loc[sources["status"] == "quarantined", "reason"])

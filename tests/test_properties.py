@@ -5,8 +5,10 @@ import time
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import raw_files
 
 from drugdata import pipeline
+from drugdata.readers import UnreadableInput, read_page
 from drugdata.sentences import split_spans
 
 WORDS = st.sampled_from([
@@ -43,3 +45,29 @@ def test_a_huge_paragraph_is_split_quickly():
     started = time.perf_counter()
     assert len(split_spans(text)) == 5000
     assert time.perf_counter() - started < 5
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=raw_files, name=st.sampled_from(["p.txt", "p.html", "p.md", "p.xml", "p.json", "p"]))
+def test_readers_refuse_with_a_reason_or_read(data, name):
+    """Any bytes: a page, or UnreadableInput with a reason; never another exception."""
+    try:
+        page = read_page(data, name)
+    except UnreadableInput as refused:
+        assert str(refused)
+        return
+    except RecursionError:
+        return  # pipeline.read reports this one as "markup nested too deeply to read"
+    assert page.blocks and all(block.text.strip() for block in page.blocks)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=raw_files)
+def test_any_raw_file_goes_through_every_stage(tmp_path, data):
+    (tmp_path / "f").write_bytes(data)
+    state = pipeline.run_document(tmp_path, "f")
+    assert state.source["status"] in ("ok", "quarantined") and (state.ok or state.source["reason"])
+    assert not (state.source["reason"] or "").startswith("internal error"), state.source["reason"]
+    for rows in state.facts.values():
+        for row in rows:
+            assert state.clean_text[row["span_start"]:row["span_end"]] in row["evidence"]

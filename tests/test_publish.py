@@ -1,5 +1,7 @@
 """Publishing: files, determinism, and the previous release surviving a failed build."""
 
+import os
+
 import duckdb
 import pyarrow.parquet as pq
 import pytest
@@ -41,18 +43,43 @@ def test_parquet_is_byte_identical_across_runs(tmp_path):
     assert first["build_id"] != second["build_id"]
 
 
-def test_failed_publish_leaves_previous_release_readable(tmp_path, monkeypatch):
+def _current_rows(out):
+    con = duckdb.connect(str(out / "drugdata.duckdb"), read_only=True)
+    rows = con.execute("SELECT count(*) FROM sources").fetchone()[0]
+    build_id = dict(con.execute("SELECT key, value FROM build_info").fetchall())["build_id"]
+    con.close()
+    assert (out / "current").resolve().name == build_id  # DuckDB and Parquet: one release
+    assert pq.read_table(out / "parquet" / "sources.parquet").num_rows == rows
+    return rows
+
+
+@pytest.mark.parametrize("target, calls_before_failure", [("_write_duckdb", 0), ("write_table", 3)])
+def test_disk_full_leaves_the_current_release_and_no_partial_one(tmp_path, monkeypatch, target, calls_before_failure):
     publish(_frames(1), tmp_path)
+    module = publish_module if target == "_write_duckdb" else publish_module.pq
+    original, calls = getattr(module, target), []
 
     def disk_full(*args, **kwargs):
-        raise OSError(28, "No space left on device")
+        calls.append(1)
+        if len(calls) > calls_before_failure:
+            raise OSError(28, "No space left on device")
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(publish_module, "_write_duckdb", disk_full)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(module, target, disk_full)
+    with pytest.raises(publish_module.PublishError, match="current one is unchanged: .*No space left"):
         publish(_frames(5), tmp_path)
-    con = duckdb.connect(str(tmp_path / "drugdata.duckdb"), read_only=True)
-    assert con.execute("SELECT count(*) FROM sources").fetchone() == (1,)
-    assert pq.read_table(tmp_path / "parquet" / "sources.parquet").num_rows == 1
+    assert _current_rows(tmp_path) == 1
+    assert not list(tmp_path.glob(".staging-*")) and len(list((tmp_path / "releases").iterdir())) == 1
+
+
+def test_duckdb_and_parquet_switch_together_and_old_layouts_migrate(tmp_path):
+    (tmp_path / "drugdata.duckdb").write_bytes(b"an old real file")  # the pre-`current` layout
+    publish(_frames(2), tmp_path)
+    assert os.readlink(tmp_path / "drugdata.duckdb") == "current/drugdata.duckdb"
+    assert os.readlink(tmp_path / "parquet") == "current/parquet"
+    assert _current_rows(tmp_path) == 2
+    publish(_frames(3), tmp_path)
+    assert _current_rows(tmp_path) == 3
 
 
 def test_old_releases_are_pruned(tmp_path):

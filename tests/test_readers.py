@@ -131,7 +131,8 @@ def test_html_line_breaks_separate_words():
     assert page.blocks[0].text == "Side effects: drowsiness nausea"
 
 
-def test_spl_xml_is_refused_until_its_reader_exists():
+def test_spl_xml_fetched_from_dailymed_is_read_by_its_reader():
     spl = (Path(__file__).parent / "fixtures/fetch/dailymed/7d1c6b0e-3f55-4d5c-9d33-2a1f7e9c4b10.xml").read_bytes()
-    with pytest.raises(UnreadableInput, match="^SPL XML label: no reader for this format yet$"):
-        read_page(spl, "label.xml")
+    page = read_page(spl, "label.xml")
+    assert page.format == "spl_xml"
+    assert ("1 INDICATIONS AND USAGE", "indications") in [(b.text, b.section) for b in page.blocks]

@@ -35,6 +35,7 @@ def assemble(states: Iterable[DocState]) -> dict[str, list[dict[str, Any]]]:
     tables: dict[str, list[dict[str, Any]]] = {name: [] for name in DOCUMENT_TABLES}
     first_path: dict[str, str] = {}
     drug_docs: dict[str, int] = {}
+    drug_labels: dict[str, dict[str, str]] = {}  # a label's own identity, for drugs outside the vocabulary
     ordered = sorted(states, key=lambda s: s.source["path"])
     newer = superseded(ordered)
     for state in ordered:
@@ -53,6 +54,7 @@ def assemble(states: Iterable[DocState]) -> dict[str, list[dict[str, Any]]]:
             continue
         first_path[doc_id] = source["path"]
         drug_docs[state.drug_name] = drug_docs.get(state.drug_name, 0) + 1
+        drug_labels.setdefault(state.drug_name, state.page.meta if state.page else {})
         tables["documents"].append({"doc_id": doc_id, "drug_id": source["drug_id"],
                                     "clean_text": state.document.clean_text,
                                     "sections": [asdict(s) for s in state.document.sections]})
@@ -60,7 +62,7 @@ def assemble(states: Iterable[DocState]) -> dict[str, list[dict[str, Any]]]:
             tables[table].extend(state.facts.get(table, []))
         tables["quarantine"].extend(state.errors)
     for name, count in sorted(drug_docs.items()):
-        tables["drugs"].append({**drug_record(name), "n_documents": count})
+        tables["drugs"].append({**drug_record(name, drug_labels.get(name)), "n_documents": count})
     return tables
 
 

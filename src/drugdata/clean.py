@@ -25,6 +25,8 @@ def is_boilerplate(block: Block, drug_names: re.Pattern[str] | None = None) -> b
     """True for chrome: shop lines, menus, share bars, bios, promotions."""
     drop, bio = _rules()
     text = block.text.strip()
+    if block.kind == "table_row":  # cell separators are not a menu's "Home | Drugs | Shop"
+        text = "; ".join(cell for cell in block.cells if cell) or text
     if any(p.search(text) for p in drop):
         return True
     mentions_drug = bool(drug_names and drug_names.search(text))
@@ -50,11 +52,12 @@ def clean_blocks(blocks: list[Block], drug_names: re.Pattern[str] | None = None)
     for block in blocks:
         text = re.sub(r"\s+", " ", block.text).strip()
         ident = (block.kind, text.lower())
-        if not text or is_boilerplate(block, drug_names) or (block.kind != "item" and ident in seen):
+        repeatable = block.kind in ("item", "table_row")  # two tables may share a row
+        if not text or is_boilerplate(block, drug_names) or (not repeatable and ident in seen):
             kept.append(None)  # a hole remembers that something was removed here
             continue
         seen.add(ident)
-        kept.append(Block(block.kind, text, block.level))
+        kept.append(Block(block.kind, text, block.level, block.cells, block.section))
     following_kept: list[Block | None] = [None] * len(kept)  # next kept block after each position
     upcoming: Block | None = None
     for i in range(len(kept) - 1, -1, -1):

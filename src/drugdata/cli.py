@@ -35,6 +35,7 @@ def _summary(result: dict[str, Any]) -> str:
         f"  documents read:         {result['documents_read']}",
         f"  documents quarantined:  {result['documents_quarantined']}",
         f"  documents duplicate:    {result['documents_duplicate']}",
+        f"  metadata files:         {result.get('metadata_files', 0)}",
         "  rows per table:",
     ]
     lines += [f"    {name:<22} {count:>6}" for name, count in counts.items()]
@@ -47,7 +48,7 @@ def _build(args: argparse.Namespace) -> int:
     from flows.build import build  # imported late so the environment above applies
 
     try:
-        result = build(raw_dir=args.raw, out_dir=args.out, batch_size=args.batch_size)
+        result = build(raw_dir=args.raw, out_dir=args.out, batch_size=args.batch_size, strict=args.strict)
     except Exception as error:  # noqa: BLE001 - the run itself failed: say why, exit non-zero
         print(f"drugdata build failed: {type(error).__name__}: {error}", file=sys.stderr)
         return 1
@@ -165,6 +166,38 @@ def _add_reading_commands(commands: Any) -> None:
         command.set_defaults(handler=_reading)
 
 
+def _eval(args: argparse.Namespace) -> int:
+    """`eval tac|ddi|labeledin|all`: run the real pipeline on third-party gold and score it."""
+    import json
+    from pathlib import Path
+
+    from drugdata.evaluate.runner import BENCHMARKS, accuracy_markdown, run_benchmark
+
+    names = list(BENCHMARKS) if args.benchmark == "all" else [args.benchmark]
+    results = {}
+    for name in names:
+        result = results[name] = run_benchmark(name, Path(args.gold), args.limit)
+        if result is None:
+            print(f"drugdata eval {name}: skipped, no gold under {args.gold}", file=sys.stderr)
+        else:
+            shown = {k: v for k, v in result.items() if k != "quarantined"}
+            print(f"{name}: {json.dumps(shown, default=str)}")
+    if args.write:
+        command = f"drugdata eval {args.benchmark}" + (f" --limit {args.limit}" if args.limit else "")
+        Path(args.write).write_text(accuracy_markdown(results, Path.cwd(), command) + "\n", encoding="utf-8")
+        print(f"wrote {args.write}")
+    return 0
+
+
+def _add_eval_commands(commands: Any) -> None:
+    command = commands.add_parser("eval", help="score extraction against third-party gold (../shared/gold)")
+    command.add_argument("benchmark", choices=["tac", "ddi", "labeledin", "all"], help="which benchmark")
+    command.add_argument("--gold", default="../shared/gold", help="gold folder (default: ../shared/gold)")
+    command.add_argument("--limit", type=int, help="only the first N documents (a quick check)")
+    command.add_argument("--write", help="write the figures as markdown here, e.g. bench/accuracy.md")
+    command.set_defaults(handler=_eval)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="drugdata", description="Build the open drug dataset.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -172,10 +205,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     build.add_argument("--raw", default="raw", help="folder of raw pages (default: raw)")
     build.add_argument("--out", default="output", help="output folder (default: output)")
     build.add_argument("--batch-size", type=int, default=16, help="documents per task (default: 16)")
+    build.add_argument("--strict", action="store_true",
+                       help="fail (exit 1, publish nothing) when any file or row is quarantined")
     build.add_argument("-v", "--verbose", action="store_true", help="show Prefect's run logs")
     build.set_defaults(handler=_build)
     _add_fetch_commands(commands)
     _add_reading_commands(commands)
+    _add_eval_commands(commands)
     args = parser.parse_args(argv)
     return int(args.handler(args))
 

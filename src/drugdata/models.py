@@ -5,16 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-BlockKind = Literal["heading", "item", "para"]
+BlockKind = Literal["heading", "item", "para", "table_row"]
 
 
 @dataclass(slots=True)
 class Block:
-    """One structural unit of a page: a heading, a list item or a paragraph."""
+    """One structural unit of a page: a heading, a list item, a paragraph or a table row.
+
+    A table row keeps its cells so extractors can read a table by column; its text is the
+    cells joined by " | ", which is what the clean text shows.
+    """
 
     kind: BlockKind
     text: str
     level: int = 0  # heading depth (1-6, 0 = unknown) or list nesting depth (1 = top level)
+    cells: tuple[str, ...] = ()  # table_row only
+    section: str | None = None  # headings: canonical type the source itself codes (SPL LOINC)
 
 
 @dataclass(slots=True)

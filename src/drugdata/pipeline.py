@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,24 +19,29 @@ from typing import Any
 from drugdata.clean import clean_blocks, layout
 from drugdata.extract.adverse_effects import extract_adverse_effects
 from drugdata.extract.dosing import extract_dosing
-from drugdata.extract.drug import drug_record, identify_drug, name_pattern
+from drugdata.extract.drug import SeveralDrugs, drug_record, identify_drug, label_drug, name_pattern
 from drugdata.extract.indications import extract_indications
 from drugdata.extract.interactions import extract_interactions
 from drugdata.extract.products import extract_products
+from drugdata.language import foreign_language
 from drugdata.models import Document, Line, Page
 from drugdata.readers import UnreadableInput, read_page
-from drugdata.readers.metadata import is_sidecar, sidecar_meta
+from drugdata.readers.markup import strip_markup
+from drugdata.readers.metadata import SIDECAR_SUFFIX, is_sidecar, sidecar_meta
 from drugdata.sections import find_sections
 from drugdata.sentences import build_sentences
 
 __all__ = [
     "MAX_BYTES",
     "DocState",
+    "account",
     "clean",
     "discover",
+    "discover_other",
     "extract",
     "normalize",
     "read",
+    "refuse_quarantine",
     "run_document",
     "sectionize",
 ]
@@ -82,17 +88,46 @@ def _guarded(stage: str) -> Callable[[Callable[[DocState], DocState]], Callable[
     return wrap
 
 
-def discover(raw_root: Path) -> list[str]:
-    """Every file under the raw root except metadata sidecars, as sorted relative paths."""
+def _files(raw_root: Path) -> list[tuple[str, bool]]:
+    """(relative path, hidden) of every file under the raw root, not descending into hidden
+    folders (.git) or following symlinked folders."""
     found = []
     for path in raw_root.rglob("*"):
         inside = path.relative_to(raw_root)
-        relative = inside.as_posix()
-        if any(part.startswith(".") for part in inside.parts):
-            continue  # hidden files and folders (.git, .DS_Store) are not pages
-        if (path.is_file() or path.is_symlink()) and not is_sidecar(relative):
-            found.append(relative)
+        if any(part.startswith(".") for part in inside.parts[:-1]):
+            continue
+        if path.is_file() or path.is_symlink():
+            found.append((inside.as_posix(), inside.name.startswith(".")))
     return sorted(found)
+
+
+def discover(raw_root: Path) -> list[str]:
+    """The pages under the raw root: every file except metadata and hidden files."""
+    return [relative for relative, hidden in _files(raw_root) if not hidden and not is_sidecar(relative)]
+
+
+def discover_other(raw_root: Path) -> list[str]:
+    """The files that are not pages (metadata, hidden files): listed in `sources` all the same."""
+    return [relative for relative, hidden in _files(raw_root) if hidden or is_sidecar(relative)]
+
+
+def account(raw_root: Path, relative: str) -> DocState:
+    """The `sources` row of a file that is not a page: metadata, or a hidden file left alone."""
+    state = DocState(_blank_source(relative))
+    path = raw_root / relative
+    if path.is_symlink():
+        return state.quarantine("symbolic link not followed")
+    try:
+        sha256, _, size = _hash_file(path, keep=0)
+    except OSError as error:
+        return state.quarantine(f"cannot read file: {error.strerror or error}")
+    state.source.update(sha256=sha256, doc_id=sha256[:16], n_bytes=size)
+    if Path(relative).name.startswith("."):
+        return state.quarantine("hidden file (name starts with '.'), not read")
+    state.source.update(status="metadata", format="metadata",
+                        notes="page metadata: url, publisher, retrieved date" if relative.endswith(SIDECAR_SUFFIX)
+                        else "manifest of page metadata")
+    return state
 
 
 def _path_for_humans(relative: str) -> tuple[str, str | None]:
@@ -105,30 +140,46 @@ def _path_for_humans(relative: str) -> tuple[str, str | None]:
         return shown, "file name is not valid UTF-8"
 
 
-def _hash_file(path: Path) -> tuple[str, bytes, int]:
-    """(sha256 of all bytes, the first MAX_BYTES + 1 bytes, size) in one streaming pass."""
+def _hash_file(path: Path, keep: int = MAX_BYTES + 1) -> tuple[str, bytes, int]:
+    """(sha256 of all bytes, the first `keep` bytes, size) in one streaming pass."""
     digest = hashlib.sha256()
     head: list[bytes] = []
     size = 0
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 20):
-            if size <= MAX_BYTES:
+            if size < keep:
                 head.append(chunk)  # joined once: += would copy the head for every chunk
             digest.update(chunk)
             size += len(chunk)
-    return digest.hexdigest(), b"".join(head)[: MAX_BYTES + 1], size
+    return digest.hexdigest(), b"".join(head)[:keep], size
 
 
-def read(raw_root: Path, relative: str, manifest: dict[str, dict[str, str]] | None = None) -> DocState:
-    """Read one file: hash it, parse it, merge metadata (manifest > sidecar > page)."""
-    path = raw_root / relative
-    shown, name_problem = _path_for_humans(relative)
+def _blank_source(relative: str) -> dict[str, Any]:
+    shown, _ = _path_for_humans(relative)
     source: dict[str, Any] = {"path": shown, "format": "unknown", "status": "ok", "reason": None,
                               "notes": None, "publisher": None, "url": None, "retrieved_at": None,
                               "title": None, "drug_id": None, "n_chars_clean": None, "n_bytes": 0,
                               "sha256": hashlib.sha256(shown.encode()).hexdigest()}
     source["doc_id"] = source["sha256"][:16]  # replaced by the content hash once it is read
-    state = DocState(source)
+    return source
+
+
+def _safe_meta(meta: dict[str, str], notes: list[str]) -> dict[str, str]:
+    """Metadata as data: text without markup, and only web addresses as urls."""
+    safe = {key: strip_markup(value) if isinstance(value, str) else value for key, value in meta.items()}
+    url = safe.get("url")
+    if url and not re.match(r"https?://[^\s]+$", url, re.IGNORECASE):
+        notes.append("url ignored: not an http(s) address")
+        safe.pop("url")
+    return safe
+
+
+def read(raw_root: Path, relative: str, manifest: dict[str, dict[str, str]] | None = None) -> DocState:
+    """Read one file: hash it, parse it, merge metadata (manifest > sidecar > page)."""
+    path = raw_root / relative
+    _, name_problem = _path_for_humans(relative)
+    state = DocState(_blank_source(relative))
+    source = state.source
     if path.is_symlink():
         return state.quarantine("symbolic link not followed")
     if name_problem:
@@ -148,7 +199,7 @@ def read(raw_root: Path, relative: str, manifest: dict[str, dict[str, str]] | No
         return state.quarantine("markup nested too deeply to read")
     except Exception as error:  # noqa: BLE001 - a parser bug must cost one page, not the build
         return state.quarantine(f"could not parse: {type(error).__name__}: {error}")
-    meta = {**page.meta, **sidecar_meta(path), **(manifest or {}).get(relative, {})}
+    meta = _safe_meta({**page.meta, **sidecar_meta(path), **(manifest or {}).get(relative, {})}, page.notes)
     page.meta = meta
     source.update(format=page.format, notes="; ".join(page.notes) or None,
                   **{k: meta.get(k) for k in ("publisher", "url", "retrieved_at", "title")})
@@ -163,15 +214,23 @@ def clean(state: DocState) -> DocState:
         return state
     page = state.page
     body = "\n".join(block.text for block in page.blocks)
-    drug = identify_drug(body, page.meta.get("title", ""), page.meta.get("drug", ""))
+    language = foreign_language(body)
+    if language:
+        return state.quarantine(f"not in English (looks like {language})")
+    try:
+        declared = label_drug(page.meta)  # a label names its own drug, in the vocabulary or not
+        drug = (identify_drug("", "", declared) or declared) if declared else \
+            identify_drug(body, page.meta.get("title", ""), page.meta.get("drug", ""))
+    except SeveralDrugs as several:
+        return state.quarantine(str(several))
     if drug is None:
         return state.quarantine("no drug identified")
-    blocks = clean_blocks(page.blocks, name_pattern(drug))
+    blocks = clean_blocks(page.blocks, name_pattern(drug, page.meta))
     state.clean_text, state.lines = layout(blocks)
     if not state.clean_text.strip():
         return state.quarantine("empty after cleaning")
     state.drug_name = drug
-    state.source.update(drug_id=drug_record(drug)["drug_id"], n_chars_clean=len(state.clean_text))
+    state.source.update(drug_id=drug_record(drug, page.meta)["drug_id"], n_chars_clean=len(state.clean_text))
     return state
 
 
@@ -231,6 +290,18 @@ def normalize(state: DocState) -> DocState:
             unique.setdefault(row["fact_id"], row)
         state.facts[table] = list(unique.values())
     return state
+
+
+class StrictModeError(RuntimeError):
+    """A strict build met a quarantined file or row."""
+
+
+def refuse_quarantine(quarantine: Any) -> None:
+    """Raise, naming the first few problems, when the quarantine table has rows."""
+    if len(quarantine):
+        shown = "; ".join(f"{row.path or row.table}: {row.reason}" for row in quarantine.head(5).itertuples())
+        more = f" (and {len(quarantine) - 5} more)" if len(quarantine) > 5 else ""
+        raise StrictModeError(f"{len(quarantine)} quarantined in strict mode, nothing published: {shown}{more}")
 
 
 def run_document(raw_root: Path, relative: str, manifest: dict[str, dict[str, str]] | None = None) -> DocState:

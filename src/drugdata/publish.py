@@ -1,8 +1,9 @@
 """Publishing: deterministic Parquet and a DuckDB file, switched into place atomically.
 
-A build is written under `OUT/releases/<build_id>/`; then `OUT/drugdata.duckdb` is replaced
-with `os.replace` and `OUT/parquet` (a symlink to the release's parquet folder) is swapped
-the same way. A failed or interrupted build never touches what readers currently see.
+A build is written to `OUT/.staging-<id>/`, renamed to `OUT/releases/<id>/`, and then one
+symlink, `OUT/current`, is switched to it with `os.replace`. `OUT/drugdata.duckdb` and
+`OUT/parquet` are fixed symlinks through `current`, so both always show the same release and a
+build killed at any moment leaves the previous one in place.
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ from drugdata import PIPELINE_VERSION
 from drugdata.contracts import CONSOLIDATED_TABLES, SCHEMA_VERSION, TABLES
 from drugdata.schema_export import arrow_schema, datapackage, duckdb_ddl, primary_key
 
-__all__ = ["DUCKDB_NAME", "KEEP_RELEASES", "analyst_sql", "open_current", "publish", "to_arrow"]
+__all__ = ["DUCKDB_NAME", "KEEP_RELEASES", "PublishError", "analyst_sql", "open_current", "publish", "to_arrow"]
 
 DUCKDB_NAME = "drugdata.duckdb"
+CURRENT = "current"  # symlink to the release readers see
 KEEP_RELEASES = 3
 STALE_STAGING_SECONDS = 6 * 3600
 _SORT = {"sources": ["path"], "documents": ["doc_id"], "drugs": ["drug_id"],
@@ -84,8 +86,8 @@ def _write_duckdb(path: Path, tables: dict[str, pa.Table], info: dict[str, Any])
 
 
 def _swap_symlink(link: Path, target: str) -> None:
-    if link.exists() and not link.is_symlink():
-        shutil.rmtree(link) if link.is_dir() else link.unlink()  # a pre-release real folder
+    if link.is_dir() and not link.is_symlink():
+        shutil.rmtree(link)  # a real folder from an old layout: os.replace cannot replace it
     temp = link.with_name(f".{link.name}.{uuid.uuid4().hex}")
     os.symlink(target, temp)
     os.replace(temp, link)
@@ -100,12 +102,13 @@ def _prune(releases: Path, current: str) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
-def publish(frames: dict[str, pd.DataFrame], out_dir: Path, run_seconds: float | None = None) -> dict[str, Any]:
-    """Write a release and switch it in; returns what was published."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    created = datetime.now(UTC)
-    build_id = created.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
-    staging = out_dir / f".staging-{build_id}"
+class PublishError(RuntimeError):
+    """Writing a release failed; the current release is untouched."""
+
+
+def _stage(frames: dict[str, pd.DataFrame], staging: Path, info: dict[str, Any],
+           run_seconds: float | None) -> dict[str, int]:
+    """Write every file of a release into `staging`; returns the row counts."""
     (staging / "parquet").mkdir(parents=True)
     arrow_tables = {name: to_arrow(name, frames[name]) for name in TABLES}
     meta = {b"schema_version": SCHEMA_VERSION.encode(), b"pipeline_version": PIPELINE_VERSION.encode()}
@@ -115,19 +118,36 @@ def publish(frames: dict[str, pd.DataFrame], out_dir: Path, run_seconds: float |
     package = json.dumps(datapackage(), indent=2) + "\n"
     (staging / "parquet" / "datapackage.json").write_text(package, encoding="utf-8")
     counts = {name: arrow.num_rows for name, arrow in arrow_tables.items()}
-    info = {"build_id": build_id, "created_at": created.isoformat(), "schema_version": SCHEMA_VERSION,
-            "pipeline_version": PIPELINE_VERSION, "row_counts": json.dumps(counts, sort_keys=True)}
+    info = {**info, "row_counts": json.dumps(counts, sort_keys=True)}
     _write_duckdb(staging / DUCKDB_NAME, arrow_tables, info)
     manifest = {**info, "row_counts": counts, "run_seconds": run_seconds}
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return counts
+
+
+def publish(frames: dict[str, pd.DataFrame], out_dir: Path, run_seconds: float | None = None) -> dict[str, Any]:
+    """Write a release and switch it in; returns what was published. A failure while writing
+    (disk full) removes the partial release and raises PublishError; readers never see it."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    created = datetime.now(UTC)
+    build_id = created.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    staging = out_dir / f".staging-{build_id}"
+    info = {"build_id": build_id, "created_at": created.isoformat(), "schema_version": SCHEMA_VERSION,
+            "pipeline_version": PIPELINE_VERSION}
+    try:
+        counts = _stage(frames, staging, info, run_seconds)
+    except (OSError, duckdb.Error) as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise PublishError(f"could not write the release, the current one is unchanged: {error}") from error
     releases = out_dir / "releases"
     releases.mkdir(exist_ok=True)
     release = releases / build_id
     os.replace(staging, release)
-    # Readers see either the old or the new file, never a partial one.
-    shutil.copyfile(release / DUCKDB_NAME, out_dir / f".{DUCKDB_NAME}.{build_id}")
-    os.replace(out_dir / f".{DUCKDB_NAME}.{build_id}", out_dir / DUCKDB_NAME)
-    _swap_symlink(out_dir / "parquet", f"releases/{build_id}/parquet")
+    _swap_symlink(out_dir / CURRENT, f"releases/{build_id}")  # the one switch readers see
+    for name in (DUCKDB_NAME, "parquet"):
+        link = out_dir / name
+        if not (link.is_symlink() and os.readlink(link) == f"{CURRENT}/{name}"):
+            _swap_symlink(link, f"{CURRENT}/{name}")  # first build in this folder, or an old layout
     _prune(releases, build_id)
     return {"build_id": build_id, "duckdb": str(out_dir / DUCKDB_NAME),
             "parquet": str(out_dir / "parquet"), "row_counts": counts}

@@ -121,7 +121,8 @@ def drug_page(con: duckdb.DuckDBPyConnection, drug_id: str) -> dict[str, Any]:
 def _quality(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     totals = _rows(con, """SELECT count(*) AS files, count(*) FILTER (WHERE status = 'ok') AS ok,
                                   count(*) FILTER (WHERE status = 'quarantined') AS quarantined,
-                                  count(*) FILTER (WHERE status = 'duplicate') AS duplicate FROM sources""")[0]
+                                  count(*) FILTER (WHERE status = 'duplicate') AS duplicate,
+                                  count(*) FILTER (WHERE status = 'metadata') AS metadata FROM sources""")[0]
     coverage = []
     for table, id_column in (("indications", "condition_id"), ("adverse_effects", "effect_id"),
                              ("interactions", "agent_id"), ("dosing", None), ("products", None)):

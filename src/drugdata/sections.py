@@ -48,7 +48,7 @@ def find_sections(lines: list[Line], text_length: int) -> list[Section]:
             while stack and stack[-1][0] >= level:
                 stack.pop()
         parent = stack[-1][1] if stack else "other"
-        own = classify_heading(line.block.text)
+        own = line.block.section or classify_heading(line.block.text)  # a coded section wins
         if parent in _USES and _NUMBERING.match(line.block.text):
             own = None  # "3) Alcohol withdrawal" under "Off-label uses" is a use, not a section
         type_ = own or parent

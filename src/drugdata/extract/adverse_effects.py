@@ -7,14 +7,33 @@ trigger verbs ("include", "can cause"), and from known terms in side-effect sect
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
+from drugdata.extract.ae_tables import extract_table_effects
 from drugdata.extract.frequency import frequency_of
-from drugdata.extract.text_utils import LABEL, is_negated, split_enumeration, trim_phrase
+from drugdata.extract.text_utils import LABEL, is_label, is_negated, split_enumeration, trim_phrase
 from drugdata.models import Document, Sentence
-from drugdata.normalize import agent_lexicon, effect_lexicon
+from drugdata.normalize import Lexicon, agent_lexicon, effect_lexicon
 
-__all__ = ["extract_adverse_effects"]
+__all__ = ["extra_effect_terms", "extract_adverse_effects"]
+
+# A regulatory label names adverse reactions all through these sections, cue words or not.
+_LABEL_AE_SECTIONS = {"adverse_effects", "serious_adverse_effects", "precautions", "withdrawal", "overdose"}
+_extra_terms: ContextVar[Lexicon | None] = ContextVar("extra_effect_terms", default=None)
+
+
+@contextmanager
+def extra_effect_terms(lexicon: Lexicon) -> Iterator[None]:
+    """Also recognise these terms (a licensed MedDRA list, or an evaluation's training terms)
+    for the documents extracted inside the block; their rows carry no HPO id."""
+    token = _extra_terms.set(lexicon)
+    try:
+        yield
+    finally:
+        _extra_terms.reset(token)
 
 AE_SECTIONS = {"adverse_effects", "serious_adverse_effects", "withdrawal", "overdose"}
 _AE_CUE = re.compile(
@@ -45,6 +64,12 @@ _CONTEXTS = [
 ]
 _ROUTE = re.compile(r"\b(?:with|during|after|via|by|following|from) (?:the )?(intrathecal|oral|intravenous|topical|"
                     r"intramuscular|subcutaneous|inhaled)\b", re.IGNORECASE)
+# Label words that enumerations pick up but that name no effect: body-system (MedDRA SOC)
+# headings, "adverse reactions" itself, editorial words.
+_NOT_AN_EFFECT = re.compile(
+    r"^(?:excerpt|note|investigations|metabolism|because\b.*|following\b.*|.*\bdisorders|.*\bconditions|"
+    r"(?:serious |other |common |most common |the )?adverse (?:drug )?(?:reactions?|events?|experiences?)|"
+    r"have been reported|laboratory (?:abnormalities|tests?)|www\b.*|.*\bsystems?)$", re.IGNORECASE)
 _GENERIC = {"side", "effect", "symptom", "problem", "reaction", "risk", "other", "it", "this", "these",
             "them", "drug", "medication", "medicine", "patient", "people", "dose", "treatment", "use",
             "which", "including", "warning", "question", "concern", "attention", "provider", "doctor",
@@ -120,7 +145,7 @@ def _merge_of_lists(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, 
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
-    raw = text[start:end]
+    raw = text[start:end].split("[")[0]  # "hepatotoxicity [see Warnings and Precautions (5.1)]"
     core = trim_phrase(_PAREN.sub("", raw))
     if not core:
         return None
@@ -142,16 +167,19 @@ def _in_ae_context(sentence: Sentence) -> bool:
 
 def extract_adverse_effects(doc: Document) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-    effects, agents = effect_lexicon(), agent_lexicon()
+    effects, agents, extra = effect_lexicon(), agent_lexicon(), _extra_terms.get()
+    label = is_label(doc)
     for sentence in doc.sentences:
-        if sentence.block_kind == "heading" or not _in_ae_context(sentence):
-            continue
+        scan_all = label and sentence.section in _LABEL_AE_SECTIONS
+        if sentence.block_kind in ("heading", "table_row") or not (scan_all or _in_ae_context(sentence)):
+            continue  # table rows are read by column in ae_tables
         text = sentence.text
         spans = [s for s in (_trimmed(text, a, b) for a, b in _merge_of_lists(text, _candidates(sentence))) if s]
         is_item = sentence.block_kind == "item" and sentence.start == doc.lines[sentence.block_index].start
         listed = is_item and len(_PAREN.sub("", text).split()) <= 8
-        if sentence.section in AE_SECTIONS and (is_item or _TRIGGER.search(text) or _AE_CUE.search(text)):
+        if scan_all or (sentence.section in AE_SECTIONS and (is_item or _TRIGGER.search(text) or _AE_CUE.search(text))):
             spans += [(m.start, m.end) for m in effects.scan(text)]
+            spans += [(m.start, m.end) for m in extra.scan(text)] if extra else []
         # unmapped phrases count only where the structure says "this is an effect"
         open_vocabulary = listed or bool(_STRONG_TRIGGER.search(text))
         taken: list[tuple[int, int]] = []
@@ -160,7 +188,7 @@ def extract_adverse_effects(doc: Document) -> list[dict[str, Any]]:
             phrase = text[start:end]
             if any(start < t_end and t_start < end for t_start, t_end in taken):
                 continue
-            concept = effects.lookup(phrase)
+            concept = effects.lookup(phrase) or (extra.lookup(phrase) if extra else None)
             if concept is None:
                 words = phrase.split()
                 if (not open_vocabulary or len(words) > 5 or _is_generic(phrase) or re.search(r"\d", phrase)
@@ -168,7 +196,7 @@ def extract_adverse_effects(doc: Document) -> list[dict[str, Any]]:
                         or agents.lookup(phrase) or not re.match(r"[A-Za-z]", phrase)):
                     continue
             name = concept.name.lower() if concept else phrase.lower()
-            if is_negated(text, start) or name in names:
+            if is_negated(text, start) or name in names or _NOT_AN_EFFECT.match(phrase):
                 continue  # one row per effect per statement
             names.add(name)
             taken.append((start, end))
@@ -198,4 +226,4 @@ def extract_adverse_effects(doc: Document) -> list[dict[str, Any]]:
                 "span_start": sentence.start + start,
                 "span_end": sentence.start + end,
             })
-    return rows
+    return rows + extract_table_effects(doc)

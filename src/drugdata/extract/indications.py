@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from drugdata.extract.text_utils import split_enumeration, trim_phrase
+from drugdata.extract.text_utils import is_label, split_enumeration, trim_phrase
 from drugdata.models import Document, Sentence
 from drugdata.normalize import condition_lexicon
 
@@ -54,8 +54,12 @@ def _row(doc: Document, sentence: Sentence, start: int, end: int, name: str, cid
 def extract_indications(doc: Document) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     lexicon = condition_lexicon()
+    label = is_label(doc)
     for sentence in doc.sentences:
-        if sentence.section in _SKIP_SECTIONS or sentence.block_kind == "heading":
+        # a label's Indications section states approved uses throughout, headings ("1.1 Rheumatoid
+        # Arthritis") included, trigger words or not
+        label_use = label and sentence.section == "indications"
+        if sentence.section in _SKIP_SECTIONS or (sentence.block_kind == "heading" and not label_use):
             continue
         text = sentence.text
         lead_is_use = (sentence.block_kind == "item" and sentence.lead is not None
@@ -64,7 +68,7 @@ def extract_indications(doc: Document) -> list[dict[str, Any]]:
         trigger = _TRIGGER.search(text)
         if trigger:
             tail_start = trigger.end()
-        elif lead_is_use:
+        elif lead_is_use or label_use:
             tail_start = 0
         else:
             continue
@@ -72,6 +76,7 @@ def extract_indications(doc: Document) -> list[dict[str, Any]]:
             continue
         status = status_of(text, sentence.lead if lead_is_use else None, sentence.heading,
                            section=sentence.section)
+        status = "approved" if label_use and status == "unspecified" else status
         matches = [m for m in lexicon.scan(text[tail_start:])]
         for match in matches:
             start, end = tail_start + match.start, tail_start + match.end

@@ -89,7 +89,7 @@ def extract_interactions(doc: Document, drug_name: str) -> list[dict[str, Any]]:
         if not found:
             continue
         effect = _effect(LABEL.sub(r"\2", text)) or _effect(sentence.lead or "")
-        recommendation = recommendation_of(text, sentence.lead)
+        recommendation = recommendation_of(text) or recommendation_of(sentence.lead)  # the item's own advice wins
         severity = severity_of(" ".join(t for t in (text, effect or "") if t), recommendation)
         for start, end, name, agent_id, kind in found:
             if is_negated(text, start) or _NO_INTERACTION.search(clause_around(text, start, end)):

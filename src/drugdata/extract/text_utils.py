@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["LABEL", "NEGATION", "clause_around", "is_negated", "split_enumeration", "trim_phrase"]
+from drugdata.models import Document
+
+__all__ = ["LABEL", "LABEL_FORMATS", "NEGATION", "clause_around", "is_label", "is_negated", "split_enumeration",
+           "trim_phrase"]
+
+LABEL_FORMATS = frozenset({"spl_xml", "openfda_json"})
+
+
+def is_label(doc: Document) -> bool:
+    """A regulatory label (SPL, openFDA, or a label saved as text that names its generic drug):
+    its sections are the regulator's, so a section's type alone says what its text is about."""
+    return doc.format in LABEL_FORMATS or bool(doc.meta.get("generic_name"))
+
 
 NEGATION = re.compile(
     r"\b(not (been )?(associated|linked|known|reported|shown|expected|likely) (with|to)|"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+import warnings
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag, XMLParsedAsHTMLWarning
 
 from drugdata.models import Block, Page
 from drugdata.readers.text import normalize
@@ -79,9 +80,13 @@ def _strip_chrome(root: Tag) -> None:
         node.extract()
     for tag in root.find_all(_DROP_TAGS):
         tag.decompose()
-    for tag in root.find_all(True):
-        if not tag.decomposed and _is_chrome(tag):
+    stack = [child for child in root.children if isinstance(child, Tag)]
+    while stack:  # top-down without recursion: a removed tag's subtree is never visited
+        tag = stack.pop()
+        if _is_chrome(tag):
             tag.decompose()
+        else:
+            stack.extend(child for child in tag.children if isinstance(child, Tag))
 
 
 def _content_root(soup: BeautifulSoup) -> Tag:
@@ -90,6 +95,23 @@ def _content_root(soup: BeautifulSoup) -> Tag:
         if found and _squash(found.get_text()):
             return found
     return soup
+
+
+def table_row(tr: Tag) -> Block | None:
+    """A <tr> as a table_row block. A spanning cell is padded with empty cells so columns
+    align; the text shows the non-empty cells joined by " | "."""
+    cells: list[str] = []
+    for cell in tr.find_all(["td", "th"], recursive=False) or tr.find_all(["td", "th"]):
+        span = str(cell.get("colspan") or "1")
+        cells += [_squash(cell.get_text(" "))] + [""] * (min(int(span), 20) - 1 if span.isdigit() else 0)
+    return row_block(cells)
+
+
+def row_block(cells: list[str]) -> Block | None:
+    """The table_row block for a row's cells, or None for an empty row."""
+    if not any(cells):
+        return None
+    return Block("table_row", " | ".join(c for c in cells if c), 0, tuple(cells))
 
 
 class _Walker:
@@ -121,9 +143,9 @@ class _Walker:
                 self._list_item(child, list_depth + 1)
             elif name == "tr":
                 self.flush()
-                cells = [_squash(c.get_text()) for c in child.find_all(["td", "th"])]
-                if any(cells):
-                    self.blocks.append(Block("para", " | ".join(cells), 0))
+                row = table_row(child)
+                if row:
+                    self.blocks.append(row)
             elif name in _PARAGRAPHS:
                 self.flush()
                 if child.find(list(_HEADINGS) + ["li", "p", "table"]):
@@ -157,8 +179,25 @@ class _Walker:
             self.walk(sub, depth)
 
 
+_MAX_DEPTH = 400  # real pages nest a few dozen levels; the walker recurses per level
+
+
+def _too_deep(soup: BeautifulSoup) -> bool:
+    stack: list[tuple[Tag, int]] = [(soup, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            return True
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tag))
+    return False
+
+
 def parse(text: str, path: str) -> Page:
-    soup = BeautifulSoup(normalize(text), "lxml")
+    with warnings.catch_warnings():  # XHTML starts with <?xml; it is read as the HTML it is
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        soup = BeautifulSoup(normalize(text), "lxml")
+    if _too_deep(soup):  # pipeline.read reports this as "markup nested too deeply to read"
+        raise RecursionError(f"markup nested more than {_MAX_DEPTH} levels deep")
     meta = _meta(soup)
     for br in soup.find_all("br"):
         br.replace_with("\n")  # a line break separates words

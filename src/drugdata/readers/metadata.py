@@ -21,7 +21,7 @@ def is_sidecar(relative_path: str) -> bool:
 def load_manifest(raw_root: Path) -> dict[str, dict[str, str]]:
     """Manifest rows keyed by path relative to the raw root; a bad manifest yields nothing."""
     manifest = raw_root / MANIFEST_NAME
-    if not manifest.is_file():
+    if manifest.is_symlink() or not manifest.is_file():  # never read through a link
         return {}
     rows: dict[str, dict[str, str]] = {}
     try:
@@ -38,7 +38,7 @@ def load_manifest(raw_root: Path) -> dict[str, dict[str, str]]:
 def sidecar_meta(page_path: Path) -> dict[str, str]:
     """Fields from `<page>.meta.json` when present and well-formed, else nothing."""
     sidecar = page_path.with_name(page_path.name + SIDECAR_SUFFIX)
-    if not sidecar.is_file():
+    if sidecar.is_symlink() or not sidecar.is_file():  # never read through a link
         return {}
     try:
         data = json.loads(sidecar.read_text(encoding="utf-8"))

@@ -62,9 +62,55 @@ def _is_heading(line: str, next_line: str | None) -> bool:
     return not (_NUMBERED.match(line) and next_line not in (None, ""))
 
 
+# A table laid out with spaces (labels exported as text): cells split on runs of 2+ spaces.
+_CELL_GAP = re.compile(r"\s{2,}|\t")
+_NUMBER_CELL = re.compile(r"[-–—]|NA|N/A|(?:[<≤>≥]\s*)?\d+(?:\.\d+)?\s*%?(?:\s*\(\s*[<≤]?\s*\d+(?:\.\d+)?\s*%?\s*\))?")
+
+
+def _cells(line: str) -> list[str]:
+    return [cell for cell in _CELL_GAP.split(line.strip()) if cell]
+
+
+def _is_data_row(cells: list[str]) -> bool:
+    """A label row: a term, then mostly numbers ("Dizziness   11   -   16")."""
+    numbers = sum(bool(_NUMBER_CELL.fullmatch(c)) for c in cells[1:])
+    return len(cells) >= 2 and len(re.findall(r"[A-Za-z]", cells[0])) >= 3 and numbers >= max(1, 0.6 * (len(cells) - 1))
+
+
+def table_rows(lines: list[str]) -> dict[int, tuple[str, ...]]:
+    """Line index -> cells for the lines of space-aligned tables: data rows, up to three header
+    lines just above a run of them, and one-cell group lines ("Nervous system disorders") between."""
+    data = {i for i, line in enumerate(lines) if _is_data_row(_cells(line))}
+    rows = {i: tuple(_cells(lines[i])) for i in data}
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    for position, i in enumerate(filled):
+        if i in rows or "." in lines[i].rstrip()[-1:]:
+            continue
+        before, after = filled[position - 1] if position else None, filled[position + 1] if position + 1 < len(filled) else None
+        if before in rows and after in data and len(lines[i].split()) <= 10:
+            rows[i] = (lines[i].strip(),)  # a body-system grouping inside the table
+        elif len(_cells(lines[i])) >= 2 and any(filled[k] in data for k in range(position + 1, min(position + 4, len(filled)))):
+            rows[i] = tuple(_cells(lines[i]))  # a header line above the rows
+    return rows
+
+
 def blocks_from_lines(text: str) -> list[Block]:
-    """Classify each (rejoined) line as a heading, list item or paragraph."""
-    lines = join_wrapped(normalize(text).split("\n"))
+    """Classify each (rejoined) line as a heading, list item, paragraph or table row."""
+    raw_lines = normalize(text).split("\n")
+    rows = table_rows(raw_lines)
+    if rows:  # tables keep their lines; the text around them is rejoined piece by piece
+        blocks: list[Block] = []
+        start = 0
+        for i in sorted(rows) + [len(raw_lines)]:
+            blocks += _line_blocks(join_wrapped(raw_lines[start:i]))
+            if i < len(raw_lines):
+                blocks.append(Block("table_row", " | ".join(rows[i]), 0, rows[i]))
+            start = i + 1
+        return blocks
+    return _line_blocks(join_wrapped(raw_lines))
+
+
+def _line_blocks(lines: list[str]) -> list[Block]:
     blocks: list[Block] = []
     for i, raw in enumerate(lines):
         line = raw.strip()
@@ -82,5 +128,27 @@ def blocks_from_lines(text: str) -> list[Block]:
     return blocks
 
 
+# The first line of a label saved as text names its drug: "PLAVIX (clopidogrel bisulfate) tablet,
+# film coated" (DailyMed's title) or "Drug Label for drug brand Zebeta, containing Bisoprolol Fumarate."
+_LABEL_TITLE = re.compile(
+    r"^(?:Drug Label for drug brand (?P<brand2>[^,]{2,60}), containing (?P<generic2>[^.]{3,120})\.?"
+    r"|(?P<brand>[A-Z][A-Z0-9®™ .-]{1,60}?)\s*\((?P<generic>[A-Za-z][\w ,/-]{2,150})\)\s+[a-z][a-z ,]*)$")
+_PSEUDO_TAGS = re.compile(r"</?(?:paragraph|main|item|list|content|table|tr|td|th|caption)\b[^>]*>")
+
+
+def label_identity(text: str) -> dict[str, str]:
+    """title, generic_name and brand_names from a text label's first line, or {} for a page."""
+    first = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    match = _LABEL_TITLE.match(first)
+    if not match:
+        return {}
+    generic = (match.group("generic") or match.group("generic2")).replace("/", " and ")
+    brand = (match.group("brand") or match.group("brand2")).strip()
+    return {"title": first, "generic_name": generic.lower(), "brand_names": brand}
+
+
 def parse(text: str, path: str) -> Page:
-    return Page(path=path, format="text", blocks=blocks_from_lines(text))
+    meta = label_identity(text)
+    if meta:  # a label exported as text keeps SPL's inline markup words: drop them
+        text = _PSEUDO_TAGS.sub("", text)
+    return Page(path=path, format="text", blocks=blocks_from_lines(text), meta=meta)

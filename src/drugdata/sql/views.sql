@@ -90,7 +90,8 @@ CREATE VIEW publisher_summary AS
            count(*) FILTER (WHERE status = 'duplicate') AS n_duplicate,
            count(DISTINCT drug_id) AS n_drugs
     FROM sources
+    WHERE status <> 'metadata'
     GROUP BY ALL
     ORDER BY n_files DESC, publisher
 ;
-COMMENT ON VIEW publisher_summary IS 'Files per publisher and what became of them.'
+COMMENT ON VIEW publisher_summary IS 'Page files per publisher and what became of them (metadata files left out).'

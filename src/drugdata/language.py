@@ -1,0 +1,33 @@
+"""Which language a page is written in: the extractors and vocabularies are English-only, so a
+page in another language is quarantined rather than mined for English words."""
+
+from __future__ import annotations
+
+import threading
+
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+__all__ = ["foreign_language"]
+
+_SAMPLE_CHARS = 20_000  # enough for a confident answer; classification cost grows with length
+_MIN_LETTERS = 200  # shorter texts (a stub page) are too little to judge
+_CONFIDENCE = 0.95
+_local = threading.local()
+
+
+def _identifier() -> LanguageIdentifier:
+    """One identifier per thread (loading the model takes ~1 s; its classify state is shared)."""
+    identifier = getattr(_local, "identifier", None)
+    if identifier is None:
+        identifier = _local.identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return identifier
+
+
+def foreign_language(text: str) -> str | None:
+    """The ISO 639-1 code of the page's language when it is confidently not English, else None."""
+    sample = text[:_SAMPLE_CHARS]
+    if sum(ch.isalpha() for ch in sample) < _MIN_LETTERS:
+        return None
+    language, probability = _identifier().classify(sample)
+    # "zxx" (no linguistic content) is what numbers and codes look like, not another language
+    return language if language not in ("en", "zxx") and probability >= _CONFIDENCE else None

@@ -1,0 +1,62 @@
+"""Accuracy floors on third-party gold (../shared/gold): a regression in extraction fails here.
+
+Floors sit a little below the figures measured when they were set (bench/accuracy.md has the
+full runs); TAC runs on its first 30 labels to keep this under a minute.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from drugdata.evaluate.ddi import gold_precipitants
+from drugdata.evaluate.runner import accuracy_markdown, run_benchmark
+from drugdata.evaluate.scoring import overlaps, score_sets
+from drugdata.evaluate.tac import load_tac
+
+GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold"
+needs_gold = pytest.mark.skipif(not GOLD.is_dir(), reason="../shared/gold not present: accuracy not measured")
+
+
+def test_strict_and_lenient_scores():
+    strict, lenient = score_sets(["Nausea", "peripheral neuropathy", "headache pain", "excerpt"],
+                                 ["nausea", "peripheral sensory neuropathy", "dizziness"])
+    assert (strict.tp_p, strict.n_pred, strict.tp_r, strict.n_gold) == (1, 4, 1, 3)
+    assert (lenient.tp_p, lenient.tp_r) == (2, 2)  # "neuropathy" overlaps; "headache pain" does not
+    assert overlaps("injection site pain", "pain") and not overlaps("increased appetite", "increased weight")
+
+
+@needs_gold
+def test_gold_readers():
+    labels = load_tac(GOLD / "tac2017_adr" / "train.json", limit=3)
+    assert len(labels) == 3 and all(label["mentions"] and label["record"]["adverse_reactions"] for label in labels.values())
+    plavix = gold_precipitants(GOLD / "nlm_ddi" / "01b14603-8f29-4fa3-8d7e-9d523f802e0b.xml")
+    assert {"omeprazole", "warfarin"} <= plavix and "Plavix" not in plavix
+
+
+@needs_gold
+def test_tac_adverse_effects_floor():
+    result = run_benchmark("tac", GOLD, limit=30)
+    assert result is not None and not result["vocabulary"]["quarantined"]
+    shipped, lexicon = result["vocabulary"], result["vocabulary + other-fold mentions"]
+    assert shipped["strict"]["f1"] >= 0.56 and shipped["lenient"]["f1"] >= 0.76
+    assert lexicon["strict"]["f1"] >= 0.60 and lexicon["lenient"]["f1"] >= 0.79
+    assert lexicon["meddra_pt"]["f1"] >= 0.43
+
+
+@needs_gold
+def test_nlm_ddi_precipitants_floor():
+    result = run_benchmark("ddi", GOLD)
+    assert result is not None and len(result["quarantined"]) <= 3
+    assert result["strict"]["f1"] >= 0.41 and result["lenient"]["f1"] >= 0.60
+
+
+@needs_gold
+def test_labeledin_conditions_floor():
+    result = run_benchmark("labeledin", GOLD)
+    assert result is not None
+    assert result["strict"]["f1"] >= 0.41 and result["lenient"]["f1"] >= 0.60
+
+
+def test_accuracy_markdown_names_commit_and_skips(tmp_path):
+    text = accuracy_markdown({"ddi": None}, tmp_path, "drugdata eval ddi")
+    assert "commit `" in text and "Skipped: gold not found" in text and "drugdata eval ddi" in text
