@@ -48,6 +48,12 @@ def _connect(frames: dict[str, pd.DataFrame]) -> duckdb.DuckDBPyConnection:
     con.execute("CREATE MACRO evidence_order(path, span_start, fact_id) AS "
                 "path || ':' || lpad(CAST(span_start AS VARCHAR), 12, '0') || ':' || fact_id")
     con.execute("CREATE VIEW ok_sources AS SELECT doc_id, path, publisher FROM sources WHERE status = 'ok'")
+    # The support columns every consolidated row carries (contracts._Consolidated), as one struct.
+    con.execute("""CREATE MACRO support(doc_id, publisher, fact_id, evidence, ord) AS {
+        'n_documents': count(DISTINCT doc_id), 'n_publishers': count(DISTINCT publisher),
+        'publishers': coalesce(list(DISTINCT publisher ORDER BY publisher) FILTER (WHERE publisher IS NOT NULL), []),
+        'fact_ids': list(fact_id ORDER BY fact_id), 'evidence_doc_id': min_by(doc_id, ord),
+        'evidence_fact_id': min_by(fact_id, ord), 'evidence': min_by(evidence, ord)}""")
     return con
 
 

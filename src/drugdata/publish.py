@@ -4,10 +4,16 @@ A build is written to `OUT/.staging-<id>/`, renamed to `OUT/releases/<id>/`, and
 symlink, `OUT/current`, is switched to it with `os.replace`. `OUT/drugdata.duckdb` and
 `OUT/parquet` are fixed symlinks through `current`, so both always show the same release and a
 build killed at any moment leaves the previous one in place.
+
+Each release holds `manifest.json` (versions, created time, run time, source documents with their
+sha256, row counts, the sha256 of every file) and `changelog.json` / `CHANGELOG.md` against the
+release that was current before it. The last `keep` releases are kept, and never the current one
+or the one the changelog compares against (the one a rollback went back to).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -25,14 +31,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from drugdata import PIPELINE_VERSION
+from drugdata.changelog import changelog, changelog_markdown
 from drugdata.contracts import CONSOLIDATED_TABLES, SCHEMA_VERSION, TABLES
 from drugdata.schema_export import arrow_schema, datapackage, duckdb_ddl, primary_key
 
-__all__ = ["DUCKDB_NAME", "KEEP_RELEASES", "PublishError", "analyst_sql", "open_current", "publish", "to_arrow"]
+__all__ = ["CURRENT", "DUCKDB_NAME", "KEEP_RELEASES", "PublishError", "analyst_sql", "current_release",
+           "file_checksums", "keep_releases", "open_current", "publish", "to_arrow"]
 
 DUCKDB_NAME = "drugdata.duckdb"
 CURRENT = "current"  # symlink to the release readers see
-KEEP_RELEASES = 3
+KEEP_RELEASES = 3  # default; `--keep N` or DRUGDATA_KEEP_RELEASES change it
+KEEP_ENV = "DRUGDATA_KEEP_RELEASES"
 STALE_STAGING_SECONDS = 6 * 3600
 _SORT = {"sources": ["path"], "documents": ["doc_id"], "drugs": ["drug_id"],
          "quarantine": ["table", "path", "doc_id", "reason", "payload"]}
@@ -44,6 +53,32 @@ def open_current(out_dir: Path) -> duckdb.DuckDBPyConnection:
     if not path.is_file():
         raise FileNotFoundError(f"no release in {out_dir}: run `drugdata build` first")
     return duckdb.connect(str(path), read_only=True)
+
+
+def keep_releases(keep: int | None = None) -> int:
+    """How many releases to keep: `keep` if given, else DRUGDATA_KEEP_RELEASES, else 3."""
+    value = keep if keep is not None else int(os.environ.get(KEEP_ENV) or KEEP_RELEASES)
+    if value < 1:
+        raise ValueError(f"keep at least one release, not {value}")
+    return value
+
+
+def current_release(out_dir: Path) -> str | None:
+    """The id of the release `OUT/current` points at, or None before the first build."""
+    link = out_dir / CURRENT
+    return Path(os.readlink(link)).name if link.is_symlink() else None
+
+
+def file_checksums(folder: Path) -> dict[str, str]:
+    """sha256 of every file under `folder` except manifest.json, by relative path."""
+    sums = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != "manifest.json"):
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        sums[path.relative_to(folder).as_posix()] = digest.hexdigest()
+    return sums
 
 
 def _sort_keys(table: str) -> list[str]:
@@ -93,9 +128,9 @@ def _swap_symlink(link: Path, target: str) -> None:
     os.replace(temp, link)
 
 
-def _prune(releases: Path, current: str) -> None:
-    for old in sorted(p for p in releases.iterdir() if p.is_dir())[:-KEEP_RELEASES]:
-        if old.name != current:
+def _prune(releases: Path, current: str, keep: int = KEEP_RELEASES, protect: str | None = None) -> None:
+    for old in sorted(p for p in releases.iterdir() if p.is_dir())[:-keep]:
+        if old.name not in (current, protect):
             shutil.rmtree(old, ignore_errors=True)
     for stale in releases.parent.glob(".staging-*"):
         if time.time() - stale.stat().st_mtime > STALE_STAGING_SECONDS:  # left by a killed build
@@ -106,9 +141,14 @@ class PublishError(RuntimeError):
     """Writing a release failed; the current release is untouched."""
 
 
+def _sources_list(sources: pd.DataFrame) -> list[dict[str, Any]]:
+    rows = sources[["path", "sha256", "status"]].sort_values("path", kind="stable")
+    return [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in rows.to_dict("records")]
+
+
 def _stage(frames: dict[str, pd.DataFrame], staging: Path, info: dict[str, Any],
-           run_seconds: float | None) -> dict[str, int]:
-    """Write every file of a release into `staging`; returns the row counts."""
+           run_seconds: float | None, previous: Path | None) -> dict[str, Any]:
+    """Write every file of a release into `staging`, manifest.json last; returns the manifest."""
     (staging / "parquet").mkdir(parents=True)
     arrow_tables = {name: to_arrow(name, frames[name]) for name in TABLES}
     meta = {b"schema_version": SCHEMA_VERSION.encode(), b"pipeline_version": PIPELINE_VERSION.encode()}
@@ -120,22 +160,34 @@ def _stage(frames: dict[str, pd.DataFrame], staging: Path, info: dict[str, Any],
     counts = {name: arrow.num_rows for name, arrow in arrow_tables.items()}
     info = {**info, "row_counts": json.dumps(counts, sort_keys=True)}
     _write_duckdb(staging / DUCKDB_NAME, arrow_tables, info)
-    manifest = {**info, "row_counts": counts, "run_seconds": run_seconds}
+    log = changelog(previous, previous.name if previous else None, arrow_tables)
+    (staging / "changelog.json").write_text(json.dumps(log, indent=2) + "\n", encoding="utf-8")
+    (staging / "CHANGELOG.md").write_text(changelog_markdown(info["build_id"], log), encoding="utf-8")
+    manifest = {**info, "row_counts": counts, "run_seconds": run_seconds,
+                "previous_release": log["previous_release"], "changes": log["tables"],
+                "source_documents": _sources_list(frames["sources"]), "files": file_checksums(staging)}
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    return counts
+    return manifest
 
 
-def publish(frames: dict[str, pd.DataFrame], out_dir: Path, run_seconds: float | None = None) -> dict[str, Any]:
+def publish(frames: dict[str, pd.DataFrame], out_dir: Path, run_seconds: float | None = None,
+            keep: int | None = None) -> dict[str, Any]:
     """Write a release and switch it in; returns what was published. A failure while writing
-    (disk full) removes the partial release and raises PublishError; readers never see it."""
+    (disk full) removes the partial release and raises PublishError; readers never see it.
+    The caller holds the output lock (`drugdata.lock`), so `current` does not move meanwhile."""
     out_dir.mkdir(parents=True, exist_ok=True)
     created = datetime.now(UTC)
     build_id = created.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
     staging = out_dir / f".staging-{build_id}"
     info = {"build_id": build_id, "created_at": created.isoformat(), "schema_version": SCHEMA_VERSION,
             "pipeline_version": PIPELINE_VERSION}
+    keep = keep_releases(keep)
+    previous_id = current_release(out_dir)
+    previous = out_dir / "releases" / previous_id if previous_id else None
+    if previous is not None and not previous.is_dir():
+        previous = previous_id = None  # a dangling pointer: compare with nothing
     try:
-        counts = _stage(frames, staging, info, run_seconds)
+        manifest = _stage(frames, staging, info, run_seconds, previous)
     except (OSError, duckdb.Error) as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise PublishError(f"could not write the release, the current one is unchanged: {error}") from error
@@ -148,6 +200,7 @@ def publish(frames: dict[str, pd.DataFrame], out_dir: Path, run_seconds: float |
         link = out_dir / name
         if not (link.is_symlink() and os.readlink(link) == f"{CURRENT}/{name}"):
             _swap_symlink(link, f"{CURRENT}/{name}")  # first build in this folder, or an old layout
-    _prune(releases, build_id)
-    return {"build_id": build_id, "duckdb": str(out_dir / DUCKDB_NAME),
-            "parquet": str(out_dir / "parquet"), "row_counts": counts}
+    _prune(releases, build_id, keep, protect=previous_id)
+    return {"build_id": build_id, "duckdb": str(out_dir / DUCKDB_NAME), "parquet": str(out_dir / "parquet"),
+            "row_counts": manifest["row_counts"], "release": str(release),
+            "previous_release": previous_id, "changes": manifest["changes"]}

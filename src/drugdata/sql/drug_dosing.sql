@@ -30,13 +30,7 @@ SELECT k.drug_id, k.dose_key,
        any_value(k.dose_unit) AS dose_unit,
        any_value(k.dose_basis) AS dose_basis,
        coalesce(any_value(t.times_per_day), []) AS times_per_day,
-       count(DISTINCT k.doc_id) AS n_documents,
-       count(DISTINCT k.publisher) AS n_publishers,
-       coalesce(list(DISTINCT k.publisher ORDER BY k.publisher) FILTER (WHERE k.publisher IS NOT NULL), []) AS publishers,
-       list(k.fact_id ORDER BY k.fact_id) AS fact_ids,
-       min_by(k.doc_id, k.ord) AS evidence_doc_id,
-       min_by(k.fact_id, k.ord) AS evidence_fact_id,
-       min_by(k.evidence, k.ord) AS evidence
+       unnest(support(k.doc_id, k.publisher, k.fact_id, k.evidence, k.ord))
 FROM keyed k LEFT JOIN times t USING (drug_id, dose_key)
 GROUP BY k.drug_id, k.dose_key
 ORDER BY k.drug_id, k.dose_key

@@ -22,13 +22,7 @@ support AS (
            min_by(agent_type, ord) AS agent_type,
            arg_min(recommendation, advice_rank(recommendation)) AS recommendation,
            arg_min(severity, severity_rank(severity)) AS severity,
-           count(DISTINCT doc_id) AS n_documents,
-           count(DISTINCT publisher) AS n_publishers,
-           coalesce(list(DISTINCT publisher ORDER BY publisher) FILTER (WHERE publisher IS NOT NULL), []) AS publishers,
-           list(fact_id ORDER BY fact_id) AS fact_ids,
-           min_by(doc_id, ord) AS evidence_doc_id,
-           min_by(fact_id, ord) AS evidence_fact_id,
-           min_by(evidence, ord) AS evidence
+           unnest(support(doc_id, publisher, fact_id, evidence, ord))
     FROM facts
     GROUP BY drug_id, agent_key
 )
