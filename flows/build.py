@@ -11,14 +11,21 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import (
+    create_markdown_artifact,
+    create_progress_artifact,
+    update_progress_artifact,
+)
 from prefect.cache_policies import NO_CACHE
 
 from drugdata import pipeline
 from drugdata.assemble import build_tables
 from drugdata.consolidate import consolidate
+from drugdata.lock import output_lock
 from drugdata.pipeline import DocState
 from drugdata.publish import publish
 from drugdata.readers.metadata import load_manifest
+from drugdata.releases import build_markdown
 
 DEFAULT_BATCH_SIZE = 16
 
@@ -64,15 +71,32 @@ def consolidate_tables(frames: dict[str, Any]) -> dict[str, Any]:
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def publish_release(frames: dict[str, Any], out_dir: Path, run_seconds: float) -> dict[str, Any]:
-    return publish(frames, out_dir, run_seconds=run_seconds)
+def publish_release(frames: dict[str, Any], out_dir: Path, run_seconds: float,
+                    keep: int | None = None) -> dict[str, Any]:
+    return publish(frames, out_dir, run_seconds=run_seconds, keep=keep)
+
+
+def _progress(logger: Any, artifact_id: Any, done: int, total: int) -> None:
+    """Files done / total, in the log and in the run's progress artifact."""
+    logger.info("Progress: %d/%d files through the document stages", done, total)
+    update_progress_artifact(artifact_id=artifact_id, progress=100.0 * done / max(total, 1))
 
 
 @flow(name="drugdata-build", log_prints=False)
 def build(raw_dir: str = "raw", out_dir: str = "output", batch_size: int = DEFAULT_BATCH_SIZE,
-          strict: bool = False) -> dict[str, Any]:
+          strict: bool = False, keep_releases: int | None = None, wait_for_lock: bool = False,
+          lock_timeout: float | None = None) -> dict[str, Any]:
     """Build the dataset from every page under `raw_dir` into `out_dir`. With `strict`, any
-    quarantined file fails the run before anything is published (for CI)."""
+    quarantined file fails the run before anything is published (for CI). One build at a time
+    per `out_dir`: another one fails at once, or waits with `wait_for_lock` (up to `lock_timeout` s).
+    `keep_releases` (default DRUGDATA_KEEP_RELEASES, else 3) old releases stay."""
+    with output_lock(Path(out_dir), wait=wait_for_lock, timeout=lock_timeout):
+        return _build_locked(raw_dir, out_dir, batch_size, strict, keep_releases)
+
+
+def _build_locked(raw_dir: str, out_dir: str, batch_size: int, strict: bool,
+                  keep_releases: int | None) -> dict[str, Any]:
+    """The build flow's body, run while it holds the output folder."""
     started = time.perf_counter()
     logger = get_run_logger()
     raw_root = Path(raw_dir).resolve()
@@ -90,15 +114,18 @@ def build(raw_dir: str = "raw", out_dir: str = "output", batch_size: int = DEFAU
         extracted = extract_batch.submit(sectioned)  # type: ignore[call-overload]
         chains.append([read, cleaned, sectioned, extracted, normalize_batch.submit(extracted)])  # type: ignore[call-overload]
     states: list[DocState] = account_other_files(raw_root, pipeline.discover_other(raw_root))
-    for chain in chains:
+    progress, done = create_progress_artifact(progress=0.0, description="Files through the document stages"), 0
+    for batch, chain in zip(batches, chains, strict=True):
         for future in chain:  # in stage order, so a failure raises its own error, not "PENDING"
             batch_states = future.result()
         states.extend(batch_states)
+        done += len(batch)
+        _progress(logger, progress, done, len(paths))
     frames = validate_tables(states)
     if strict:
         pipeline.refuse_quarantine(frames["quarantine"])
     frames = consolidate_tables(frames)
-    result = publish_release(frames, Path(out_dir).resolve(), time.perf_counter() - started)
+    result = publish_release(frames, Path(out_dir).resolve(), time.perf_counter() - started, keep_releases)
     sources = frames["sources"]
     result.update(
         documents_read=int((sources["status"] == "ok").sum()),
@@ -109,4 +136,6 @@ def build(raw_dir: str = "raw", out_dir: str = "output", batch_size: int = DEFAU
         seconds=round(time.perf_counter() - started, 2),
     )
     logger.info("Published %s: %s", result["build_id"], result["row_counts"])
+    create_markdown_artifact(key="drugdata-build", markdown=build_markdown(result),
+                             description="Documents read and quarantined, rows per table, changes since the last release")
     return result

@@ -1,9 +1,10 @@
 """What changed between two releases: rows added, removed and changed per table and per drug.
 
 Rows are matched by the table's primary key (`schema_export.primary_key`). "Changed" means the
-same key with different content. Fact tables are keyed by `fact_id`, a hash of the row's natural
-key (document, position, term), so an edit there shows up as one row removed and one added;
-the consolidated tables (drug x effect, ...) have readable keys and do report changes.
+same key with different content. `documents` (`doc_id`) and the fact tables (`fact_id`) are keyed
+by content hashes, so an edited page shows up there as rows removed and added, never changed;
+`sources` (by path), `drugs` and the consolidated tables (drug x effect, ...) have readable keys
+and do report changes.
 `quarantine` has no key: its rows are compared whole, so only added/removed apply.
 """
 

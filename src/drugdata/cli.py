@@ -1,6 +1,6 @@
-"""Command line: `drugdata build [--raw DIR] [--out DIR]` runs the Prefect build flow;
-`drugdata fetch` / `drugdata refresh` fetch from the sources (then build); `show`, `query` and
-`report` read the current release."""
+"""Command line: `drugdata build [--raw DIR] [--out DIR]` runs the Prefect build flow (`serve`
+runs it on a schedule); `drugdata fetch` / `drugdata refresh` fetch from the sources (then build);
+`show`, `query` and `report` read the current release; `releases` and `rollback` manage releases."""
 
 from __future__ import annotations
 
@@ -44,16 +44,102 @@ def _summary(result: dict[str, Any]) -> str:
 
 
 def _build(args: argparse.Namespace) -> int:
+    """Take the output lock before Prefect starts (a busy folder fails in a second, not after the
+    server's start-up); the flow takes it again in this thread, at no cost."""
+    from pathlib import Path
+
+    from drugdata.lock import LockBusy, output_lock
+
     prefect_environment("INFO" if args.verbose else "WARNING")
     from flows.build import build  # imported late so the environment above applies
+    from flows.runners import task_runner
 
     try:
-        result = build(raw_dir=args.raw, out_dir=args.out, batch_size=args.batch_size, strict=args.strict)
+        runner = task_runner(args.task_runner, args.dask_address)
+        flow = build.with_options(task_runner=runner) if runner is not None else build
+        with output_lock(Path(args.out), wait=args.wait, timeout=args.wait_timeout):
+            result = flow(raw_dir=args.raw, out_dir=args.out, batch_size=args.batch_size, strict=args.strict,
+                          keep_releases=args.keep)
+    except LockBusy as error:
+        print(f"drugdata build: {error}" + ("" if args.wait else " (use --wait to wait for it)"), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # Ctrl-C: a message, not a traceback; a half-built release is never current
+        print("drugdata build: interrupted", file=sys.stderr)
+        return 130
     except Exception as error:  # noqa: BLE001 - the run itself failed: say why, exit non-zero
         print(f"drugdata build failed: {type(error).__name__}: {error}", file=sys.stderr)
         return 1
     print(_summary(result))
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """Serve the build flow as a deployment on a cron schedule until stopped (Ctrl-C, SIGTERM)."""
+    prefect_environment("INFO")
+    from flows.build import build
+
+    parameters = {"raw_dir": args.raw, "out_dir": args.out, "batch_size": args.batch_size,
+                  "keep_releases": args.keep, "wait_for_lock": args.wait}
+    build.serve(name="drugdata-build", cron=args.cron, parameters=parameters,
+                description="Build a release from raw/ on a schedule (drugdata serve)")
+    return 0
+
+
+def _releases(args: argparse.Namespace) -> int:
+    """`releases` lists them; `rollback [ID]` points `current` back (default: the one before)."""
+    from pathlib import Path
+
+    from drugdata.lock import LockBusy
+    from drugdata.releases import ReleaseError, list_releases, rollback
+
+    out = Path(args.out)
+    if args.command == "rollback":
+        try:
+            before, after = rollback(out, args.release_id)
+        except (ReleaseError, LockBusy) as error:
+            print(f"drugdata rollback: {error}", file=sys.stderr)
+            return 1
+        print(f"drugdata rollback: current release is {after}" + (f" (was {before})" if before != after else
+                                                                   " (it already was)"))
+        return 0
+    found = list_releases(out)
+    if not found:
+        print(f"drugdata releases: no releases in {out}", file=sys.stderr)
+        return 1
+    print(f"{'':2}{'release':<28} {'created (UTC)':<26} {'documents':>9} {'rows':>8}  state")
+    for release in found:
+        state = "ok" if release.complete else f"incomplete: {release.problem}"
+        print(f"{'*' if release.current else ' ':2}{release.release_id:<28} {release.created_at or '?':<26} "
+              f"{release.documents if release.documents is not None else '?':>9} "
+              f"{release.rows if release.rows is not None else '?':>8}  {state}")
+    return 0
+
+
+def _add_operation_commands(commands: Any, build: argparse.ArgumentParser) -> None:
+    """build's locking, retention and runner options; `serve`, `releases`, `rollback`."""
+    build.add_argument("--wait", action="store_true", help="wait for a build already running on --out")
+    build.add_argument("--wait-timeout", type=float, metavar="SECONDS", help="with --wait: give up after this long")
+    build.add_argument("--task-runner", choices=["default", "dask"], default="default",
+                       help="where the document batches run (dask needs prefect-dask)")
+    build.add_argument("--dask-address", help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")
+    serve = commands.add_parser("serve", help="serve the build flow on a cron schedule (needs PREFECT_API_URL)")
+    serve.add_argument("--cron", default=os.environ.get("DRUGDATA_CRON", "0 3 * * *"),
+                       help="schedule (default: DRUGDATA_CRON, else 03:00 daily)")
+    serve.add_argument("--raw", default="raw", help="folder of raw pages (default: raw)")
+    serve.add_argument("--out", default="output", help="output folder (default: output)")
+    serve.add_argument("--batch-size", type=int, default=16, help="documents per task (default: 16)")
+    serve.add_argument("--wait", action="store_true", help="a scheduled build waits for one already running")
+    serve.set_defaults(handler=_serve)
+    for command in (build, serve):
+        command.add_argument("--keep", type=int, metavar="N",
+                             help="releases to keep (default: DRUGDATA_KEEP_RELEASES, else 3)")
+    for name, text in (("releases", "list the releases in --out (* marks the current one)"),
+                       ("rollback", "point the current release back (default: to the one before it)")):
+        command = commands.add_parser(name, help=text)
+        if name == "rollback":
+            command.add_argument("release_id", nargs="?", metavar="ID", help="release id (see `drugdata releases`)")
+        command.add_argument("--out", default="output", help="output folder (default: output)")
+        command.set_defaults(handler=_releases)
 
 
 def _fetch(args: argparse.Namespace) -> int:
@@ -167,12 +253,16 @@ def _add_reading_commands(commands: Any) -> None:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    """`eval tac|ddi|labeledin|all`: run the real pipeline on third-party gold and score it."""
+    """`eval tac|ddi|labeledin|all|gold`: run the real pipeline on third-party gold and score it."""
     import json
     from pathlib import Path
 
     from drugdata.evaluate.runner import BENCHMARKS, accuracy_markdown, run_benchmark
 
+    if args.benchmark == "gold":
+        from drugdata.evaluate.gold import run_gold
+
+        return run_gold(Path(args.gold_dir), Path(args.seeds), args.write)
     names = list(BENCHMARKS) if args.benchmark == "all" else [args.benchmark]
     results = {}
     for name in names:
@@ -191,7 +281,10 @@ def _eval(args: argparse.Namespace) -> int:
 
 def _add_eval_commands(commands: Any) -> None:
     command = commands.add_parser("eval", help="score extraction against third-party gold (../shared/gold)")
-    command.add_argument("benchmark", choices=["tac", "ddi", "labeledin", "all"], help="which benchmark")
+    command.add_argument("benchmark", choices=["tac", "ddi", "labeledin", "all", "gold"],
+                         help="which benchmark; gold = our own gold for raw/ and the seeds (tests/gold)")
+    command.add_argument("--gold-dir", default="tests/gold", help="our own gold, for `eval gold` (default: tests/gold)")
+    command.add_argument("--seeds", default="../shared/seeds", help="seed pages, for `eval gold` (default: ../shared/seeds)")
     command.add_argument("--gold", default="../shared/gold", help="gold folder (default: ../shared/gold)")
     command.add_argument("--limit", type=int, help="only the first N documents (a quick check)")
     command.add_argument("--write", help="write the figures as markdown here, e.g. bench/accuracy.md")
@@ -209,6 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                        help="fail (exit 1, publish nothing) when any file or row is quarantined")
     build.add_argument("-v", "--verbose", action="store_true", help="show Prefect's run logs")
     build.set_defaults(handler=_build)
+    _add_operation_commands(commands, build)
     _add_fetch_commands(commands)
     _add_reading_commands(commands)
     _add_eval_commands(commands)

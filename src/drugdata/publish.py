@@ -36,7 +36,8 @@ from drugdata.contracts import CONSOLIDATED_TABLES, SCHEMA_VERSION, TABLES
 from drugdata.schema_export import arrow_schema, datapackage, duckdb_ddl, primary_key
 
 __all__ = ["CURRENT", "DUCKDB_NAME", "KEEP_RELEASES", "PublishError", "analyst_sql", "current_release",
-           "file_checksums", "keep_releases", "open_current", "publish", "to_arrow"]
+           "file_checksums", "keep_releases", "open_current", "publish", "release_folders", "switch_current",
+           "to_arrow"]
 
 DUCKDB_NAME = "drugdata.duckdb"
 CURRENT = "current"  # symlink to the release readers see
@@ -128,8 +129,24 @@ def _swap_symlink(link: Path, target: str) -> None:
     os.replace(temp, link)
 
 
+def switch_current(out_dir: Path, release_id: str) -> None:
+    """Point `OUT/current` at an existing release in one atomic step (rollback uses this)."""
+    _swap_symlink(out_dir / CURRENT, f"releases/{release_id}")
+
+
+def release_folders(releases: Path) -> list[Path]:
+    """Release folders oldest first, by the manifest's created time (microseconds: two builds in
+    one second have ids that sort by their random suffix), then by name."""
+    def created(folder: Path) -> str:
+        try:
+            return str(json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["created_at"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return ""  # unreadable: oldest, so pruned first
+    return sorted((p for p in releases.iterdir() if p.is_dir()), key=lambda p: (created(p), p.name))
+
+
 def _prune(releases: Path, current: str, keep: int = KEEP_RELEASES, protect: str | None = None) -> None:
-    for old in sorted(p for p in releases.iterdir() if p.is_dir())[:-keep]:
+    for old in release_folders(releases)[:-keep]:
         if old.name not in (current, protect):
             shutil.rmtree(old, ignore_errors=True)
     for stale in releases.parent.glob(".staging-*"):
