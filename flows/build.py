@@ -20,6 +20,7 @@ from prefect.cache_policies import NO_CACHE
 
 from drugdata import pipeline
 from drugdata.assemble import build_tables
+from drugdata.cache import DocumentCache
 from drugdata.consolidate import consolidate
 from drugdata.lock import output_lock
 from drugdata.pipeline import DocState
@@ -31,8 +32,17 @@ DEFAULT_BATCH_SIZE = 16
 
 
 @task(retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def read_batch(raw_root: Path, paths: list[str], manifest: dict[str, dict[str, str]]) -> list[DocState]:
-    return [pipeline.read(raw_root, path, manifest) for path in paths]
+def read_batch(raw_root: Path, paths: list[str], manifest: dict[str, dict[str, str]],
+               cache: DocumentCache) -> list[DocState]:
+    return [cache.restore(raw_root, path, manifest) or pipeline.read(raw_root, path, manifest) for path in paths]
+
+
+@task(retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def store_batch(raw_root: Path, paths: list[str], manifest: dict[str, dict[str, str]],
+                cache: DocumentCache, states: list[DocState]) -> list[DocState]:
+    for path, state in zip(paths, states, strict=True):
+        cache.store(raw_root, path, manifest, state)
+    return states
 
 
 @task(cache_policy=NO_CACHE)
@@ -85,19 +95,22 @@ def _progress(logger: Any, artifact_id: Any, done: int, total: int) -> None:
 @flow(name="drugdata-build", log_prints=False)
 def build(raw_dir: str = "raw", out_dir: str = "output", batch_size: int = DEFAULT_BATCH_SIZE,
           strict: bool = False, keep_releases: int | None = None, wait_for_lock: bool = False,
-          lock_timeout: float | None = None) -> dict[str, Any]:
+          lock_timeout: float | None = None, full: bool = False) -> dict[str, Any]:
     """Build the dataset from every page under `raw_dir` into `out_dir`. With `strict`, any
     quarantined file fails the run before anything is published (for CI). One build at a time
     per `out_dir`: another one fails at once, or waits with `wait_for_lock` (up to `lock_timeout` s).
-    `keep_releases` (default DRUGDATA_KEEP_RELEASES, else 3) old releases stay."""
+    `keep_releases` (default DRUGDATA_KEEP_RELEASES, else 3) old releases stay. Pages unchanged
+    since an earlier build come from the document cache unless `full`."""
     with output_lock(Path(out_dir), wait=wait_for_lock, timeout=lock_timeout):
-        return _build_locked(raw_dir, out_dir, batch_size, strict, keep_releases)
+        return _build_locked(raw_dir, out_dir, batch_size, strict, keep_releases, full)
 
 
 def _build_locked(raw_dir: str, out_dir: str, batch_size: int, strict: bool,
-                  keep_releases: int | None) -> dict[str, Any]:
+                  keep_releases: int | None, full: bool) -> dict[str, Any]:
     """The build flow's body, run while it holds the output folder."""
     started = time.perf_counter()
+    cache = DocumentCache(Path(out_dir).resolve(), enabled=not full)
+    cache.prune_other_versions()
     logger = get_run_logger()
     raw_root = Path(raw_dir).resolve()
     if not raw_root.is_dir():
@@ -108,11 +121,13 @@ def _build_locked(raw_dir: str, out_dir: str, batch_size: int, strict: bool,
     batches = [paths[i:i + batch_size] for i in range(0, len(paths), batch_size)]
     chains = []
     for batch in batches:  # each batch's stages chain on futures, so batches overlap
-        read = read_batch.submit(raw_root, batch, manifest)
+        read = read_batch.submit(raw_root, batch, manifest, cache)
         cleaned = clean_batch.submit(read)  # type: ignore[call-overload]  # Prefect resolves futures
         sectioned = section_batch.submit(cleaned)  # type: ignore[call-overload]
         extracted = extract_batch.submit(sectioned)  # type: ignore[call-overload]
-        chains.append([read, cleaned, sectioned, extracted, normalize_batch.submit(extracted)])  # type: ignore[call-overload]
+        normalized = normalize_batch.submit(extracted)  # type: ignore[call-overload]
+        stored = store_batch.submit(raw_root, batch, manifest, cache, normalized)  # type: ignore[call-overload]
+        chains.append([read, cleaned, sectioned, extracted, normalized, stored])
     states: list[DocState] = account_other_files(raw_root, pipeline.discover_other(raw_root))
     progress, done = create_progress_artifact(progress=0.0, description="Files through the document stages"), 0
     for batch, chain in zip(batches, chains, strict=True):
@@ -132,6 +147,8 @@ def _build_locked(raw_dir: str, out_dir: str, batch_size: int, strict: bool,
         documents_quarantined=int((sources["status"] == "quarantined").sum()),
         documents_duplicate=int((sources["status"] == "duplicate").sum()),
         metadata_files=int((sources["status"] == "metadata").sum()),
+        cache={"reused": sum(state.cached for state in states), "read": len(paths) - sum(s.cached for s in states),
+               "corrupt_rebuilt": cache.stats.corrupt},
         files_seen=len(sources),
         seconds=round(time.perf_counter() - started, 2),
     )

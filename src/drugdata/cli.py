@@ -28,7 +28,7 @@ def prefect_environment(log_level: str = "WARNING") -> None:
 
 
 def _summary(result: dict[str, Any]) -> str:
-    counts = result["row_counts"]
+    counts, cache = result["row_counts"], result.get("cache", {})
     lines = [
         f"drugdata build {result['build_id']} in {result['seconds']} s",
         f"  files seen:             {result['files_seen']}",
@@ -36,6 +36,8 @@ def _summary(result: dict[str, Any]) -> str:
         f"  documents quarantined:  {result['documents_quarantined']}",
         f"  documents duplicate:    {result['documents_duplicate']}",
         f"  metadata files:         {result.get('metadata_files', 0)}",
+        (f"  pages from the cache:   {cache.get('reused', 0)} (read: {cache.get('read', 0)}, "
+         f"corrupt entries rebuilt: {cache.get('corrupt_rebuilt', 0)})"),
         "  rows per table:",
     ]
     lines += [f"    {name:<22} {count:>6}" for name, count in counts.items()]
@@ -59,7 +61,7 @@ def _build(args: argparse.Namespace) -> int:
         flow = build.with_options(task_runner=runner) if runner is not None else build
         with output_lock(Path(args.out), wait=args.wait, timeout=args.wait_timeout):
             result = flow(raw_dir=args.raw, out_dir=args.out, batch_size=args.batch_size, strict=args.strict,
-                          keep_releases=args.keep)
+                          keep_releases=args.keep, full=args.full)
     except LockBusy as error:
         print(f"drugdata build: {error}" + ("" if args.wait else " (use --wait to wait for it)"), file=sys.stderr)
         return 1
@@ -298,6 +300,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     build.add_argument("--raw", default="raw", help="folder of raw pages (default: raw)")
     build.add_argument("--out", default="output", help="output folder (default: output)")
     build.add_argument("--batch-size", type=int, default=16, help="documents per task (default: 16)")
+    build.add_argument("--full", action="store_true",
+                       help="read every page again, ignoring the document cache in OUT/.cache")
     build.add_argument("--strict", action="store_true",
                        help="fail (exit 1, publish nothing) when any file or row is quarantined")
     build.add_argument("-v", "--verbose", action="store_true", help="show Prefect's run logs")

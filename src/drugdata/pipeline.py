@@ -39,6 +39,7 @@ __all__ = [
     "discover",
     "discover_other",
     "extract",
+    "hash_file",
     "normalize",
     "read",
     "refuse_quarantine",
@@ -61,6 +62,7 @@ class DocState:
     lines: list[Line] = field(default_factory=list)
     document: Document | None = None
     facts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    cached: bool = False  # restored from the document cache: the stages leave it as it is
 
     @property
     def ok(self) -> bool:
@@ -118,7 +120,7 @@ def account(raw_root: Path, relative: str) -> DocState:
     if path.is_symlink():
         return state.quarantine("symbolic link not followed")
     try:
-        sha256, _, size = _hash_file(path, keep=0)
+        sha256, _, size = hash_file(path, keep=0)
     except OSError as error:
         return state.quarantine(f"cannot read file: {error.strerror or error}")
     state.source.update(sha256=sha256, doc_id=sha256[:16], n_bytes=size)
@@ -140,7 +142,7 @@ def _path_for_humans(relative: str) -> tuple[str, str | None]:
         return shown, "file name is not valid UTF-8"
 
 
-def _hash_file(path: Path, keep: int = MAX_BYTES + 1) -> tuple[str, bytes, int]:
+def hash_file(path: Path, keep: int = MAX_BYTES + 1) -> tuple[str, bytes, int]:
     """(sha256 of all bytes, the first `keep` bytes, size) in one streaming pass."""
     digest = hashlib.sha256()
     head: list[bytes] = []
@@ -185,7 +187,7 @@ def read(raw_root: Path, relative: str, manifest: dict[str, dict[str, str]] | No
     if name_problem:
         return state.quarantine(name_problem)
     try:
-        sha256, data, size = _hash_file(path)
+        sha256, data, size = hash_file(path)
     except OSError as error:
         return state.quarantine(f"cannot read file: {error.strerror or error}")
     source.update(sha256=sha256, doc_id=sha256[:16], n_bytes=size)
@@ -259,7 +261,7 @@ EXTRACTORS: dict[str, Callable[[Document, str], list[dict[str, Any]]]] = {
 
 @_guarded("extract")
 def extract(state: DocState) -> DocState:
-    if not state.ok or state.document is None or state.drug_name is None:
+    if not state.ok or state.cached or state.document is None or state.drug_name is None:
         return state
     for table, extractor in EXTRACTORS.items():
         try:
@@ -282,6 +284,8 @@ def fact_id(table: str, row: dict[str, Any]) -> str:
 @_guarded("normalize")
 def normalize(state: DocState) -> DocState:
     """Key every fact row and drop exact repeats of the same statement."""
+    if state.cached:
+        return state
     for table, rows in state.facts.items():
         unique: dict[str, dict[str, Any]] = {}
         for row in rows:
