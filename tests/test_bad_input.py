@@ -20,9 +20,7 @@ def nasty(tmp_path_factory):
     root = tmp_path_factory.mktemp("nasty")
     expected = make_nasty_raw(root / "raw", root / "outside")
     started = time.perf_counter()
-    states = [pipeline.run_document(root / "raw", p) for p in pipeline.discover(root / "raw")]
-    states += [pipeline.account(root / "raw", p) for p in pipeline.discover_other(root / "raw")]
-    frames = build_tables(states)
+    frames = build_tables(pipeline.run_folder(root / "raw"))
     return root, expected, frames, time.perf_counter() - started
 
 

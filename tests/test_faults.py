@@ -36,8 +36,7 @@ from drugdata import pipeline
 from drugdata.assemble import build_tables
 from drugdata.consolidate import consolidate
 from drugdata.publish import publish
-states = [pipeline.run_document(Path(raw), p) for p in pipeline.discover(Path(raw))]
-publish(consolidate(build_tables(states)), Path(out))
+publish(consolidate(build_tables(pipeline.run_folder(Path(raw)))), Path(out))
 """
 
 
@@ -52,8 +51,7 @@ def _build(raw: Path, out: Path) -> None:
     from drugdata.consolidate import consolidate
     from drugdata.publish import publish
 
-    states = [pipeline.run_document(raw, p) for p in pipeline.discover(raw)]
-    publish(consolidate(build_tables(states)), out)
+    publish(consolidate(build_tables(pipeline.run_folder(raw))), out)
 
 
 def _current(out: Path) -> tuple[str, int]:

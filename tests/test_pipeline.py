@@ -11,9 +11,7 @@ def _build(tmp_path, files):
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content if isinstance(content, bytes) else content.encode())
-    states = [pipeline.run_document(tmp_path, p) for p in pipeline.discover(tmp_path)]
-    states += [pipeline.account(tmp_path, p) for p in pipeline.discover_other(tmp_path)]
-    return build_tables(states)
+    return build_tables(pipeline.run_folder(tmp_path))
 
 
 def test_every_file_is_accounted_for_with_a_reason(tmp_path):

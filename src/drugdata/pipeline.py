@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +26,7 @@ from drugdata.language import foreign_language
 from drugdata.models import Document, Line, Page
 from drugdata.readers import UnreadableInput, read_page
 from drugdata.readers.markup import strip_markup
-from drugdata.readers.metadata import SIDECAR_SUFFIX, is_sidecar, sidecar_meta
+from drugdata.readers.metadata import SIDECAR_SUFFIX, is_sidecar, is_web_url, sidecar_meta
 from drugdata.sections import find_sections
 from drugdata.sentences import build_sentences
 
@@ -44,6 +43,7 @@ __all__ = [
     "read",
     "refuse_quarantine",
     "run_document",
+    "run_folder",
     "sectionize",
 ]
 
@@ -170,7 +170,7 @@ def _safe_meta(meta: dict[str, str], notes: list[str]) -> dict[str, str]:
     """Metadata as data: text without markup, and only web addresses as urls."""
     safe = {key: strip_markup(value) if isinstance(value, str) else value for key, value in meta.items()}
     url = safe.get("url")
-    if url and not re.match(r"https?://[^\s]+$", url, re.IGNORECASE):
+    if url and not is_web_url(url):
         notes.append("url ignored: not an http(s) address")
         safe.pop("url")
     return safe
@@ -306,6 +306,13 @@ def refuse_quarantine(quarantine: Any) -> None:
         shown = "; ".join(f"{row.path or row.table}: {row.reason}" for row in quarantine.head(5).itertuples())
         more = f" (and {len(quarantine) - 5} more)" if len(quarantine) > 5 else ""
         raise StrictModeError(f"{len(quarantine)} quarantined in strict mode, nothing published: {shown}{more}")
+
+
+def run_folder(raw_root: Path, manifest: dict[str, dict[str, str]] | None = None) -> list[DocState]:
+    """What the build flow does to a folder, without Prefect: every page through every stage,
+    and a `sources` row for each file that is not a page."""
+    states = [run_document(raw_root, path, manifest) for path in discover(raw_root)]
+    return states + [account(raw_root, path) for path in discover_other(raw_root)]
 
 
 def run_document(raw_root: Path, relative: str, manifest: dict[str, dict[str, str]] | None = None) -> DocState:

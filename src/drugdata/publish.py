@@ -212,7 +212,7 @@ def publish(frames: dict[str, pd.DataFrame], out_dir: Path, run_seconds: float |
     releases.mkdir(exist_ok=True)
     release = releases / build_id
     os.replace(staging, release)
-    _swap_symlink(out_dir / CURRENT, f"releases/{build_id}")  # the one switch readers see
+    switch_current(out_dir, build_id)  # the one switch readers see
     for name in (DUCKDB_NAME, "parquet"):
         link = out_dir / name
         if not (link.is_symlink() and os.readlink(link) == f"{CURRENT}/{name}"):

@@ -20,6 +20,7 @@ import duckdb
 import jinja2
 
 from drugdata.contracts import FREQUENCY_CLASSES
+from drugdata.readers.metadata import is_web_url
 
 __all__ = ["drug_page", "write_report"]
 
@@ -43,8 +44,8 @@ def _span(low: float | None, high: float | None) -> str:
 
 
 def _safe_url(url: str | None) -> str | None:
-    """Only web links leave the report: never javascript:, data: or file: from a page's metadata."""
-    return url if url and url.lower().startswith(("http://", "https://")) else None
+    """Only web links leave the report."""
+    return url if is_web_url(url) else None
 
 
 @dataclass

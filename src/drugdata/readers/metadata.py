@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
-__all__ = ["MANIFEST_NAME", "SIDECAR_SUFFIX", "is_sidecar", "load_manifest", "sidecar_meta"]
+__all__ = ["MANIFEST_NAME", "SIDECAR_SUFFIX", "is_sidecar", "is_web_url", "load_manifest", "sidecar_meta"]
 
 MANIFEST_NAME = "manifest.csv"
 SIDECAR_SUFFIX = ".meta.json"
 _FIELDS = ("url", "publisher", "retrieved_at", "title")
+
+
+_WEB_URL = re.compile(r"https?://[^\s]+$", re.IGNORECASE)
+
+
+def is_web_url(url: str | None) -> bool:
+    """An http(s) address: never javascript:, data: or file: from a page's metadata."""
+    return bool(url and _WEB_URL.match(url))
 
 
 def is_sidecar(relative_path: str) -> bool:
