@@ -23,8 +23,10 @@ report: $(STAMP)  ## the static HTML report of the current release (output/repor
 test: $(STAMP)  ## the test suite (offline, a few minutes at most)
 	$(PY) -m pytest -q
 
-bench: $(STAMP)  ## throughput on the real labels in ../shared (prints figures)
+BENCH_SIZES ?= 1000,10000,100000
+bench: $(STAMP)  ## stage throughput, then builds of 1k/10k/100k generated documents (writes bench/results.md)
 	$(PY) bench/throughput.py
+	$(PY) bench/scale.py --sizes $(BENCH_SIZES)
 
 accuracy: $(STAMP)  ## extraction accuracy on the gold in ../shared/gold (writes bench/accuracy.md)
 	$(VENV)/bin/drugdata eval all --write bench/accuracy.md

@@ -7,6 +7,8 @@ Tasks take batches of documents (a task run costs ~10 ms); only I/O tasks retry.
 from __future__ import annotations
 
 import time
+import uuid
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ from prefect.artifacts import (
 from prefect.cache_policies import NO_CACHE
 
 from drugdata import pipeline
-from drugdata.assemble import build_tables
+from drugdata.assemble import Tabulated, tabulate
 from drugdata.cache import DocumentCache
 from drugdata.consolidate import consolidate
 from drugdata.lock import output_lock
@@ -27,8 +29,15 @@ from drugdata.pipeline import DocState
 from drugdata.publish import publish
 from drugdata.readers.metadata import load_manifest
 from drugdata.releases import build_markdown
+from drugdata.spool import Spool, finish
 
-DEFAULT_BATCH_SIZE = 16
+MAX_BATCHES_IN_FLIGHT = 8  # submitted ahead of the one being gathered; bounds memory
+
+
+def auto_batch_size(n_files: int) -> int:
+    """Documents per task: 16 for a small corpus, larger ones so task overhead (~10 ms a task
+    run, four per batch) stays a small share; at most 128, so progress still moves."""
+    return max(16, min(128, n_files // 200))
 
 
 @task(retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -39,10 +48,10 @@ def read_batch(raw_root: Path, paths: list[str], manifest: dict[str, dict[str, s
 
 @task(retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def store_batch(raw_root: Path, paths: list[str], manifest: dict[str, dict[str, str]],
-                cache: DocumentCache, states: list[DocState]) -> list[DocState]:
+                cache: DocumentCache, states: list[DocState]) -> int:
     for path, state in zip(paths, states, strict=True):
         cache.store(raw_root, path, manifest, state)
-    return states
+    return len(states)
 
 
 @task(cache_policy=NO_CACHE)
@@ -51,28 +60,22 @@ def account_other_files(raw_root: Path, paths: list[str]) -> list[DocState]:
 
 
 @task(cache_policy=NO_CACHE)
-def clean_batch(states: list[DocState]) -> list[DocState]:
-    return [pipeline.clean(state) for state in states]
+def process_batch(states: list[DocState]) -> list[DocState]:
+    """clean -> sections -> extract -> normalize: the CPU stages, one task per batch."""
+    return [pipeline.run_stages(state) for state in states]
 
 
 @task(cache_policy=NO_CACHE)
-def section_batch(states: list[DocState]) -> list[DocState]:
-    return [pipeline.sectionize(state) for state in states]
+def tabulate_batch(states: list[DocState]) -> Tabulated:
+    """Validated rows as Arrow tables; the parsed pages are dropped here."""
+    return tabulate(states).to_arrow()
 
 
 @task(cache_policy=NO_CACHE)
-def extract_batch(states: list[DocState]) -> list[DocState]:
-    return [pipeline.extract(state) for state in states]
-
-
-@task(cache_policy=NO_CACHE)
-def normalize_batch(states: list[DocState]) -> list[DocState]:
-    return [pipeline.normalize(state) for state in states]
-
-
-@task(cache_policy=NO_CACHE)
-def validate_tables(states: list[DocState]) -> dict[str, Any]:
-    return build_tables(states)
+def finish_tables(states: list[DocState], spool: Spool, quarantine: list[dict[str, Any]],
+                  into: Path) -> dict[str, Any]:
+    """sources, drugs and quarantine from the files' records; the per-document tables from the spool."""
+    return finish(states, spool, quarantine, into)
 
 
 @task(cache_policy=NO_CACHE)
@@ -93,7 +96,7 @@ def _progress(logger: Any, artifact_id: Any, done: int, total: int) -> None:
 
 
 @flow(name="drugdata-build", log_prints=False)
-def build(raw_dir: str = "raw", out_dir: str = "output", batch_size: int = DEFAULT_BATCH_SIZE,
+def build(raw_dir: str = "raw", out_dir: str = "output", batch_size: int = 0,
           strict: bool = False, keep_releases: int | None = None, wait_for_lock: bool = False,
           lock_timeout: float | None = None, full: bool = False) -> dict[str, Any]:
     """Build the dataset from every page under `raw_dir` into `out_dir`. With `strict`, any
@@ -117,42 +120,57 @@ def _build_locked(raw_dir: str, out_dir: str, batch_size: int, strict: bool,
         raise FileNotFoundError(f"raw folder not found: {raw_root}")
     paths = pipeline.discover(raw_root)
     manifest = load_manifest(raw_root)
-    logger.info("Found %d files under %s", len(paths), raw_root)
-    batches = [paths[i:i + batch_size] for i in range(0, len(paths), batch_size)]
-    chains = []
-    for batch in batches:  # each batch's stages chain on futures, so batches overlap
+    batch_size = batch_size or auto_batch_size(len(paths))
+    logger.info("Found %d files under %s (batches of %d)", len(paths), raw_root, batch_size)
+    batches = deque(paths[i:i + batch_size] for i in range(0, len(paths), batch_size))
+    spool = Spool(Path(out_dir).resolve() / f".spool-{uuid.uuid4().hex[:8]}")
+    in_flight: deque[tuple[list[str], list[Any]]] = deque()
+
+    def submit_next() -> None:
+        """Stages of one batch, chained on futures so batches overlap."""
+        batch = batches.popleft()
         read = read_batch.submit(raw_root, batch, manifest, cache)
-        cleaned = clean_batch.submit(read)  # type: ignore[call-overload]  # Prefect resolves futures
-        sectioned = section_batch.submit(cleaned)  # type: ignore[call-overload]
-        extracted = extract_batch.submit(sectioned)  # type: ignore[call-overload]
-        normalized = normalize_batch.submit(extracted)  # type: ignore[call-overload]
-        stored = store_batch.submit(raw_root, batch, manifest, cache, normalized)  # type: ignore[call-overload]
-        chains.append([read, cleaned, sectioned, extracted, normalized, stored])
-    states: list[DocState] = account_other_files(raw_root, pipeline.discover_other(raw_root))
-    progress, done = create_progress_artifact(progress=0.0, description="Files through the document stages"), 0
-    for batch, chain in zip(batches, chains, strict=True):
-        for future in chain:  # in stage order, so a failure raises its own error, not "PENDING"
-            batch_states = future.result()
-        states.extend(batch_states)
-        done += len(batch)
-        _progress(logger, progress, done, len(paths))
-    frames = validate_tables(states)
-    if strict:
-        pipeline.refuse_quarantine(frames["quarantine"])
-    frames = consolidate_tables(frames)
-    result = publish_release(frames, Path(out_dir).resolve(), time.perf_counter() - started, keep_releases)
-    sources = frames["sources"]
-    result.update(
-        documents_read=int((sources["status"] == "ok").sum()),
-        documents_quarantined=int((sources["status"] == "quarantined").sum()),
-        documents_duplicate=int((sources["status"] == "duplicate").sum()),
-        metadata_files=int((sources["status"] == "metadata").sum()),
-        cache={"reused": sum(state.cached for state in states), "read": len(paths) - sum(s.cached for s in states),
-               "corrupt_rebuilt": cache.stats.corrupt},
-        files_seen=len(sources),
-        seconds=round(time.perf_counter() - started, 2),
-    )
-    logger.info("Published %s: %s", result["build_id"], result["row_counts"])
-    create_markdown_artifact(key="drugdata-build", markdown=build_markdown(result),
-                             description="Documents read and quarantined, rows per table, changes since the last release")
-    return result
+        processed = process_batch.submit(read)  # type: ignore[call-overload]  # Prefect resolves futures
+        stored = store_batch.submit(raw_root, batch, manifest, cache, processed)  # type: ignore[call-overload]
+        tabulated = tabulate_batch.submit(processed, wait_for=[stored])  # type: ignore[call-overload]
+        in_flight.append((batch, [read, processed, stored, tabulated]))
+
+    try:
+        states: list[DocState] = account_other_files(raw_root, pipeline.discover_other(raw_root))
+        quarantine: list[dict[str, Any]] = []
+        progress, done = create_progress_artifact(progress=0.0, description="Files through the document stages"), 0
+        while batches and len(in_flight) < MAX_BATCHES_IN_FLIGHT:  # bounded: memory does not grow with the corpus
+            submit_next()
+        while in_flight:
+            batch, chain = in_flight.popleft()
+            for future in chain:  # in stage order, so a failure raises its own error, not "PENDING"
+                tabulated = future.result()
+            del chain  # the futures hold the parsed pages until dropped
+            if batches:
+                submit_next()
+            quarantine += spool.add(tabulated)  # one writer, in batch order
+            states.extend(tabulated.states)
+            done += len(batch)
+            _progress(logger, progress, done, len(paths))
+        frames = finish_tables(states, spool, quarantine, spool.folder / "tables")
+        if strict:
+            pipeline.refuse_quarantine(frames["quarantine"])
+        frames = consolidate_tables(frames)
+        result = publish_release(frames, Path(out_dir).resolve(), time.perf_counter() - started, keep_releases)
+        sources = frames["sources"]
+        result.update(
+            documents_read=int((sources["status"] == "ok").sum()),
+            documents_quarantined=int((sources["status"] == "quarantined").sum()),
+            documents_duplicate=int((sources["status"] == "duplicate").sum()),
+            metadata_files=int((sources["status"] == "metadata").sum()),
+            cache={"reused": sum(state.cached for state in states), "read": len(paths) - sum(s.cached for s in states),
+                   "corrupt_rebuilt": cache.stats.corrupt},
+            files_seen=len(sources),
+            seconds=round(time.perf_counter() - started, 2),
+        )
+        logger.info("Published %s: %s", result["build_id"], result["row_counts"])
+        create_markdown_artifact(key="drugdata-build", markdown=build_markdown(result),
+                                 description="Documents read and quarantined, rows per table, changes since the last release")
+        return result
+    finally:
+        spool.close()

@@ -20,7 +20,7 @@ from drugdata.fetch.http import HostLimiter
 from drugdata.fetch.registry import Source, load_registry, select
 from drugdata.fetch.report import fetch_markdown, refresh_markdown, summarize
 from drugdata.fetch.run import fetch_source
-from flows.build import DEFAULT_BATCH_SIZE, build
+from flows.build import build
 
 
 @task(cache_policy=NO_CACHE, task_run_name="fetch-{source.name}")
@@ -56,7 +56,7 @@ def fetch(sources: list[str] | None = None, raw_dir: str = "raw",
 
 @flow(name="drugdata-refresh", log_prints=False)
 def refresh(sources: list[str] | None = None, raw_dir: str = "raw", out_dir: str = "output",
-            registry_dir: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE) -> dict[str, Any]:
+            registry_dir: str | None = None, batch_size: int = 0) -> dict[str, Any]:
     """Fetch, then build a release from everything under `raw_dir` (fetched or not)."""
     fetched = fetch(sources=sources, raw_dir=raw_dir, registry_dir=registry_dir)
     built = build(raw_dir=raw_dir, out_dir=out_dir, batch_size=batch_size)

@@ -1,6 +1,6 @@
 """Assembling the sources table: an older copy of a page fetched again is superseded."""
 
-from drugdata.assemble import assemble, superseded
+from drugdata.assemble import summarize, superseded
 from drugdata.pipeline import DocState
 
 URL = "https://pages.example/baclofen"
@@ -17,7 +17,7 @@ def test_the_newest_readable_copy_of_a_url_counts_and_older_copies_are_supersede
               state("web/2026-05-15/baclofen.html", URL, "2026-05-15T03:00:02Z", status="quarantined"),
               state("mednook/baclofen.txt", "https://mednook.example/baclofen", "2026-01-15"),
               state("notes/baclofen.txt", None, None)]
-    rows = {row["path"]: row for row in assemble(states)["sources"]}
+    rows = {row["path"]: row for row in summarize(states).sources}
     old = rows["web/2026-05-01/baclofen.html"]
     assert old["status"] == "duplicate"
     assert old["reason"] == "superseded by web/2026-05-08/baclofen.html (same url, retrieved later)"

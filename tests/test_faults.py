@@ -78,7 +78,7 @@ def published(tmp_path_factory):
 
 @pytest.mark.parametrize("kill_at", [
     ("drugdata.pipeline", "extract", "before", 2),           # between pages, during the stages
-    ("pyarrow.parquet", "write_table", "after", 3),           # while writing Parquet
+    ("drugdata.publish", "_write_table", "after", 3),         # while writing Parquet
     ("drugdata.publish", "_write_duckdb", "after", 1),       # staged, not yet renamed
     ("drugdata.publish", "_swap_symlink", "before", 1),      # renamed into releases/, not switched
     ("drugdata.publish", "_swap_symlink", "after", 1),       # switched, not yet pruned

@@ -53,10 +53,10 @@ def _current_rows(out):
     return rows
 
 
-@pytest.mark.parametrize("target, calls_before_failure", [("_write_duckdb", 0), ("write_table", 3)])
+@pytest.mark.parametrize("target, calls_before_failure", [("_write_duckdb", 0), ("_write_table", 3)])
 def test_disk_full_leaves_the_current_release_and_no_partial_one(tmp_path, monkeypatch, target, calls_before_failure):
     publish(_frames(1), tmp_path)
-    module = publish_module if target == "_write_duckdb" else publish_module.pq
+    module = publish_module
     original, calls = getattr(module, target), []
 
     def disk_full(*args, **kwargs):

@@ -3,7 +3,6 @@ batch tasks in threads)."""
 
 from concurrent.futures import ThreadPoolExecutor
 
-from drugdata import sentences
 from drugdata.sentences import split_spans
 
 
@@ -25,4 +24,14 @@ def test_threads_get_the_same_sentences_as_one_thread():
     with ThreadPoolExecutor(max_workers=8) as pool:
         threaded = list(pool.map(split_spans, texts))
     assert threaded == serial
-    assert sentences._segmenter() is sentences._segmenter()  # one per thread, reused
+
+
+def test_abbreviations_and_section_references_do_not_end_sentences():
+    text = "Dizziness (approx. 10%) was seen. See Warnings (5.1). Take 5 mg t.i.d. for 3 days, e.g. at meals."
+    assert [text[a:b] for a, b in split_spans(text)] == [
+        "Dizziness (approx. 10%) was seen.", "See Warnings (5.1).", "Take 5 mg t.i.d. for 3 days, e.g. at meals."]
+
+
+def test_offsets_count_characters_not_bytes():
+    text = "Café au lait spots — rare (<0.1%). Nausea was common."
+    assert [text[a:b] for a, b in split_spans(text)][-1] == "Nausea was common."

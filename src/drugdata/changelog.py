@@ -17,6 +17,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from drugdata.engine import duckdb_connect
 from drugdata.schema_export import primary_key
 
 __all__ = ["changelog", "changelog_markdown"]
@@ -28,42 +29,49 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _diff(con: duckdb.DuckDBPyConnection, old: pa.Table, new: pa.Table, key: list[str]) -> list[tuple[Any, str, int]]:
-    """(drug_id or None, kind, rows) for one table."""
-    common = [c for c in new.schema.names if c in old.schema.names]
+def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
+    return [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
+
+
+def _diff(con: duckdb.DuckDBPyConnection, old: str, new: str, key: list[str]) -> list[tuple[Any, str, int]]:
+    """(drug_id or None, kind, rows) for one table; `old` and `new` are relations DuckDB reads
+    (Parquet files are streamed, not loaded)."""
+    old_names = set(_columns(con, old))
+    common = [c for c in _columns(con, new) if c in old_names]
     key = [c for c in key if c in common] or common
     row = "hash(struct_pack(" + ", ".join(f"{_quote(c)} := {_quote(c)}" for c in common) + "))"
     keys = "struct_pack(" + ", ".join(f"{_quote(c)} := {_quote(c)}" for c in key) + ")"
     drug = "drug_id" if "drug_id" in common else "NULL"
-    con.register("old_rows", old.select(common))
-    con.register("new_rows", new.select(common))
-    try:
-        return con.execute(f"""
-            WITH o AS (SELECT {keys} AS k, {drug} AS drug_id, {row} AS h FROM old_rows),
-                 n AS (SELECT {keys} AS k, {drug} AS drug_id, {row} AS h FROM new_rows),
+    return con.execute(f"""
+            WITH o AS (SELECT {keys} AS k, {drug} AS drug_id, {row} AS h FROM {old}),
+                 n AS (SELECT {keys} AS k, {drug} AS drug_id, {row} AS h FROM {new}),
                  d AS (SELECT coalesce(n.drug_id, o.drug_id) AS drug_id,
                               CASE WHEN o.k IS NULL THEN 'added' WHEN n.k IS NULL THEN 'removed'
                                    WHEN o.h <> n.h THEN 'changed' END AS kind
                        FROM o FULL OUTER JOIN n ON o.k IS NOT DISTINCT FROM n.k)
             SELECT drug_id, kind, count(*) FROM d WHERE kind IS NOT NULL GROUP BY ALL ORDER BY ALL""").fetchall()
-    finally:
-        con.unregister("old_rows")
-        con.unregister("new_rows")
 
 
-def changelog(previous: Path | None, previous_id: str | None, tables: dict[str, pa.Table]) -> dict[str, Any]:
-    """Compare the new release's tables with the Parquet files of `previous` (a release folder,
-    or None for the first release, where every row is added)."""
+def _parquet(path: Path) -> str:
+    return "read_parquet('" + path.as_posix().replace("'", "''") + "')"
+
+
+def changelog(previous: Path | None, previous_id: str | None, tables: dict[str, Path]) -> dict[str, Any]:
+    """Compare the new release's Parquet files with those of `previous` (a release folder, or
+    None for the first release, where every row is added)."""
     result: dict[str, Any] = {"previous_release": previous_id, "tables": {}, "drugs": {}}
-    con = duckdb.connect()
+    con = duckdb_connect()
     try:
-        for name, new in tables.items():
+        for name, new_path in tables.items():
+            new = _parquet(new_path)
             path = previous / "parquet" / f"{name}.parquet" if previous else None
-            old = new.schema.empty_table()
+            old = f"(SELECT * FROM {new} WHERE false)"
             if path and path.is_file():
                 try:
-                    old = pq.read_table(path)
-                except (OSError, pa.ArrowException) as error:  # a damaged old release must not stop a build
+                    pq.ParquetFile(path)  # footer and schema readable
+                    con.execute(f"SELECT count(*) FROM {_parquet(path)}").fetchall()
+                    old = _parquet(path)
+                except (OSError, pa.ArrowException, duckdb.Error) as error:  # a damaged old release must not stop a build
                     result.setdefault("unreadable", {})[name] = str(error)
             counts = dict.fromkeys(_KINDS, 0)
             for drug_id, kind, rows in _diff(con, old, new, primary_key(name)):

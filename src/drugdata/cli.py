@@ -129,7 +129,8 @@ def _add_operation_commands(commands: Any, build: argparse.ArgumentParser) -> No
                        help="schedule (default: DRUGDATA_CRON, else 03:00 daily)")
     serve.add_argument("--raw", default="raw", help="folder of raw pages (default: raw)")
     serve.add_argument("--out", default="output", help="output folder (default: output)")
-    serve.add_argument("--batch-size", type=int, default=16, help="documents per task (default: 16)")
+    serve.add_argument("--batch-size", type=int, default=0,
+                       help="documents per task (default: 16, larger for large corpora)")
     serve.add_argument("--wait", action="store_true", help="a scheduled build waits for one already running")
     serve.set_defaults(handler=_serve)
     for command in (build, serve):
@@ -299,7 +300,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     build = commands.add_parser("build", help="build Parquet and DuckDB from raw pages")
     build.add_argument("--raw", default="raw", help="folder of raw pages (default: raw)")
     build.add_argument("--out", default="output", help="output folder (default: output)")
-    build.add_argument("--batch-size", type=int, default=16, help="documents per task (default: 16)")
+    build.add_argument("--batch-size", type=int, default=0,
+                       help="documents per task (default: 16, larger for large corpora)")
     build.add_argument("--full", action="store_true",
                        help="read every page again, ignoring the document cache in OUT/.cache")
     build.add_argument("--strict", action="store_true",

@@ -8,6 +8,7 @@ merge by id where they have one and by normalized name otherwise.
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -21,6 +22,8 @@ from drugdata.contracts import (
     SEVERITIES,
     STATUSES,
 )
+from drugdata.engine import duckdb_connect
+from drugdata.publish import Frame, to_arrow  # the contract's Arrow types, so lists stay lists
 from drugdata.validate import validate_rows
 
 __all__ = ["consolidate", "query_text"]
@@ -35,12 +38,14 @@ def query_text(table: str) -> str:
     return resources.files("drugdata").joinpath("sql", f"{table}.sql").read_text(encoding="utf-8")
 
 
-def _connect(frames: dict[str, pd.DataFrame]) -> duckdb.DuckDBPyConnection:
-    from drugdata.publish import to_arrow  # the contract's Arrow types, so lists stay lists
-
-    con = duckdb.connect(":memory:")
+def _connect(frames: dict[str, Frame]) -> duckdb.DuckDBPyConnection:
+    con = duckdb_connect()
     for table in DOCUMENT_TABLES:
-        con.register(table, to_arrow(table, frames[table]))
+        frame = frames[table]
+        if isinstance(frame, Path):  # written by the spool: read where it lies
+            con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{frame.as_posix()}')")
+        else:
+            con.register(table, to_arrow(table, frame))
     for name, order in _RANKS.items():
         con.execute(f"CREATE MACRO {name}(x) AS list_position({order!r}, x)")
     con.execute("CREATE MACRO num(x) AS CASE WHEN x = round(x) THEN CAST(CAST(x AS BIGINT) AS VARCHAR) "
@@ -57,7 +62,7 @@ def _connect(frames: dict[str, pd.DataFrame]) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def consolidate(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+def consolidate(frames: dict[str, Frame]) -> dict[str, Frame]:
     """The per-document frames plus the consolidated ones; rows failing their contract join
     the quarantine table, as for every other table."""
     con = _connect(frames)
@@ -71,5 +76,7 @@ def consolidate(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     finally:
         con.close()
     if quarantined:
-        out["quarantine"], _ = validate_rows("quarantine", frames["quarantine"].to_dict("records") + quarantined)
+        known = frames["quarantine"]
+        assert isinstance(known, pd.DataFrame)  # quarantine is always held in memory: it is small
+        out["quarantine"], _ = validate_rows("quarantine", known.to_dict("records") + quarantined)
     return out

@@ -50,10 +50,13 @@ class Lexicon:
 
     def __init__(self, entries: list[tuple[str, Concept]], min_chars: int = 3) -> None:
         self._index: dict[str, Concept] = {}
+        self._longest: dict[str, int] = {}  # first word -> most words of a term starting with it
         for phrase, concept in entries:
             k = key(phrase)
             if len(k) >= min_chars:
                 self._index.setdefault(k, concept)  # first source wins: curated before HPO
+                words = k.split(" ")
+                self._longest[words[0]] = max(self._longest.get(words[0], 0), min(len(words), _MAX_WORDS))
 
     def __len__(self) -> int:
         return len(self._index)
@@ -77,7 +80,8 @@ class Lexicon:
         found: list[Match] = []
         i = 0
         while i < len(tokens):
-            for n in range(min(_MAX_WORDS, len(tokens) - i), 0, -1):
+            longest = self._longest.get(tokens[i][2], 0)  # most positions start no term: skip fast
+            for n in range(min(longest, len(tokens) - i), 0, -1):
                 k = " ".join(t[2] for t in tokens[i:i + n])
                 concept = self._index.get(k)
                 if concept is not None:

@@ -44,10 +44,12 @@ __all__ = [
     "refuse_quarantine",
     "run_document",
     "run_folder",
+    "run_stages",
     "sectionize",
 ]
 
 MAX_BYTES = 50 * 1024 * 1024
+LABEL_FORMATS = frozenset({"openfda_json", "spl_xml"})  # regulator labels: no page chrome
 
 
 @dataclass
@@ -227,7 +229,7 @@ def clean(state: DocState) -> DocState:
         return state.quarantine(str(several))
     if drug is None:
         return state.quarantine("no drug identified")
-    blocks = clean_blocks(page.blocks, name_pattern(drug, page.meta))
+    blocks = clean_blocks(page.blocks, name_pattern(drug, page.meta), chrome=page.format not in LABEL_FORMATS)
     state.clean_text, state.lines = layout(blocks)
     if not state.clean_text.strip():
         return state.quarantine("empty after cleaning")
@@ -315,6 +317,11 @@ def run_folder(raw_root: Path, manifest: dict[str, dict[str, str]] | None = None
     return states + [account(raw_root, path) for path in discover_other(raw_root)]
 
 
+def run_stages(state: DocState) -> DocState:
+    """The stages after reading, in order: what the flow's processing task does for a batch."""
+    return normalize(extract(sectionize(clean(state))))
+
+
 def run_document(raw_root: Path, relative: str, manifest: dict[str, dict[str, str]] | None = None) -> DocState:
-    """All per-document stages in order: what one task of the flow does for a batch."""
-    return normalize(extract(sectionize(clean(read(raw_root, relative, manifest)))))
+    """All per-document stages in order."""
+    return run_stages(read(raw_root, relative, manifest))

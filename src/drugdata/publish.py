@@ -13,6 +13,7 @@ or the one the changelog compares against (the one a rollback went back to).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -20,6 +21,7 @@ import re
 import shutil
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -33,11 +35,12 @@ import pyarrow.parquet as pq
 from drugdata import PIPELINE_VERSION
 from drugdata.changelog import changelog, changelog_markdown
 from drugdata.contracts import CONSOLIDATED_TABLES, SCHEMA_VERSION, TABLES
+from drugdata.engine import duckdb_connect
 from drugdata.schema_export import arrow_schema, datapackage, duckdb_ddl, primary_key
 
-__all__ = ["CURRENT", "DUCKDB_NAME", "KEEP_RELEASES", "PublishError", "analyst_sql", "current_release",
-           "file_checksums", "keep_releases", "open_current", "publish", "release_folders", "switch_current",
-           "to_arrow"]
+__all__ = ["CURRENT", "DUCKDB_NAME", "KEEP_RELEASES", "Frame", "PublishError", "analyst_sql", "current_release",
+           "file_checksums", "keep_releases", "open_current", "parquet_writer", "publish",
+           "release_folders", "sort_keys", "switch_current", "to_arrow"]
 
 DUCKDB_NAME = "drugdata.duckdb"
 CURRENT = "current"  # symlink to the release readers see
@@ -82,7 +85,17 @@ def file_checksums(folder: Path) -> dict[str, str]:
     return sums
 
 
-def _sort_keys(table: str) -> list[str]:
+@contextlib.contextmanager
+def parquet_writer(path: Path, schema: pa.Schema) -> Iterator[pq.ParquetWriter]:
+    """A zstd Parquet writer for `schema`, carrying the schema and pipeline versions."""
+    meta = {b"schema_version": SCHEMA_VERSION.encode(), b"pipeline_version": PIPELINE_VERSION.encode()}
+    schema = schema.with_metadata({**(schema.metadata or {}), **meta})
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        yield writer
+
+
+def sort_keys(table: str) -> list[str]:
+    """The order a table's rows are published in: the same input gives the same bytes."""
     if table in _SORT:
         return _SORT[table]
     if table in CONSOLIDATED_TABLES:
@@ -93,9 +106,12 @@ def _sort_keys(table: str) -> list[str]:
 def to_arrow(table: str, df: pd.DataFrame) -> pa.Table:
     """A frame as an Arrow table with the contract's schema, rows in a stable order."""
     schema = arrow_schema(table)
-    ordered = df.sort_values(_sort_keys(table), kind="stable", na_position="first") if len(df) else df
-    records = ordered[schema.names].astype(object).where(ordered[schema.names].notna(), None)
-    return pa.Table.from_pylist(records.to_dict("records"), schema=schema)
+    ordered = df.sort_values(sort_keys(table), kind="stable", na_position="first") if len(df) else df
+    try:  # columnar: fast; nulls and NaN become Arrow nulls
+        return pa.Table.from_pandas(ordered[schema.names], schema=schema, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):  # a column pandas holds as mixed objects
+        records = ordered[schema.names].astype(object).where(ordered[schema.names].notna(), None)
+        return pa.Table.from_pylist(records.to_dict("records"), schema=schema)
 
 
 def analyst_sql() -> list[str]:
@@ -104,14 +120,13 @@ def analyst_sql() -> list[str]:
     return [part.strip() for part in re.split(r"^;$", text, flags=re.MULTILINE) if part.strip()]
 
 
-def _write_duckdb(path: Path, tables: dict[str, pa.Table], info: dict[str, Any]) -> None:
-    con = duckdb.connect(str(path))
+def _write_duckdb(path: Path, tables: dict[str, Path], info: dict[str, Any]) -> None:
+    """The DuckDB file, loaded from the release's own Parquet files (streamed, not held)."""
+    con = duckdb_connect(path, temp_directory=path.parent / "duckdb-tmp")
     try:
-        for name, arrow in tables.items():
+        for name, parquet in tables.items():
             con.execute(duckdb_ddl(name))
-            con.register("incoming", arrow)
-            con.execute(f"INSERT INTO {name} SELECT * FROM incoming")
-            con.unregister("incoming")
+            con.execute(f"INSERT INTO {name} SELECT * FROM read_parquet('{parquet.as_posix()}')")
         for statement in analyst_sql():
             con.execute(statement)
         con.execute("CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR)")
@@ -119,6 +134,7 @@ def _write_duckdb(path: Path, tables: dict[str, pa.Table], info: dict[str, Any])
         con.execute("CHECKPOINT")
     finally:
         con.close()
+        shutil.rmtree(path.parent / "duckdb-tmp", ignore_errors=True)
 
 
 def _swap_symlink(link: Path, target: str) -> None:
@@ -158,36 +174,45 @@ class PublishError(RuntimeError):
     """Writing a release failed; the current release is untouched."""
 
 
-def _sources_list(sources: pd.DataFrame) -> list[dict[str, Any]]:
-    rows = sources[["path", "sha256", "status"]].sort_values("path", kind="stable")
-    return [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in rows.to_dict("records")]
+def _sources_list(sources: Path) -> list[dict[str, Any]]:
+    rows = pq.read_table(sources, columns=["path", "sha256", "status"]).sort_by("path").to_pylist()
+    return rows
 
 
-def _stage(frames: dict[str, pd.DataFrame], staging: Path, info: dict[str, Any],
+Frame = pd.DataFrame | Path  # a table in memory, or already written sorted in its Arrow schema (spool)
+
+
+def _write_table(name: str, frame: Frame, path: Path) -> None:
+    if isinstance(frame, Path):
+        shutil.copyfile(frame, path)
+        return
+    with parquet_writer(path, arrow_schema(name)) as writer:
+        writer.write_table(to_arrow(name, frame))
+
+
+def _stage(frames: dict[str, Frame], staging: Path, info: dict[str, Any],
            run_seconds: float | None, previous: Path | None) -> dict[str, Any]:
     """Write every file of a release into `staging`, manifest.json last; returns the manifest."""
     (staging / "parquet").mkdir(parents=True)
-    arrow_tables = {name: to_arrow(name, frames[name]) for name in TABLES}
-    meta = {b"schema_version": SCHEMA_VERSION.encode(), b"pipeline_version": PIPELINE_VERSION.encode()}
-    for name, arrow in arrow_tables.items():
-        table = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **meta})
-        pq.write_table(table, staging / "parquet" / f"{name}.parquet", compression="zstd")
+    files = {name: staging / "parquet" / f"{name}.parquet" for name in TABLES}
+    for name, path in files.items():
+        _write_table(name, frames[name], path)
     package = json.dumps(datapackage(), indent=2) + "\n"
     (staging / "parquet" / "datapackage.json").write_text(package, encoding="utf-8")
-    counts = {name: arrow.num_rows for name, arrow in arrow_tables.items()}
+    counts = {name: pq.ParquetFile(path).metadata.num_rows for name, path in files.items()}
     info = {**info, "row_counts": json.dumps(counts, sort_keys=True)}
-    _write_duckdb(staging / DUCKDB_NAME, arrow_tables, info)
-    log = changelog(previous, previous.name if previous else None, arrow_tables)
+    _write_duckdb(staging / DUCKDB_NAME, files, info)
+    log = changelog(previous, previous.name if previous else None, files)
     (staging / "changelog.json").write_text(json.dumps(log, indent=2) + "\n", encoding="utf-8")
     (staging / "CHANGELOG.md").write_text(changelog_markdown(info["build_id"], log), encoding="utf-8")
     manifest = {**info, "row_counts": counts, "run_seconds": run_seconds,
                 "previous_release": log["previous_release"], "changes": log["tables"],
-                "source_documents": _sources_list(frames["sources"]), "files": file_checksums(staging)}
+                "source_documents": _sources_list(files["sources"]), "files": file_checksums(staging)}
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
 
 
-def publish(frames: dict[str, pd.DataFrame], out_dir: Path, run_seconds: float | None = None,
+def publish(frames: dict[str, Frame], out_dir: Path, run_seconds: float | None = None,
             keep: int | None = None) -> dict[str, Any]:
     """Write a release and switch it in; returns what was published. A failure while writing
     (disk full) removes the partial release and raises PublishError; readers never see it.

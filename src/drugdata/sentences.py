@@ -1,34 +1,18 @@
-"""Sentence splitting (pysbd) with the context each sentence needs: section and list lead."""
+"""Sentence splitting (sentencex) with the context each sentence needs: section and list lead."""
 
 from __future__ import annotations
 
 import re
-import threading
 from functools import lru_cache
 
-import pysbd
+import sentencex
 
 from drugdata.models import Line, Section, Sentence
 from drugdata.sections import section_types
 
 __all__ = ["build_sentences", "split_spans"]
 
-
-_local = threading.local()
-
-
-def _segmenter() -> pysbd.Segmenter:
-    """One segmenter per thread: a Segmenter keeps the text it is splitting on itself, so
-    Prefect's concurrent batch tasks sharing one gave each other's sentences."""
-    segmenter = getattr(_local, "segmenter", None)
-    if segmenter is None:
-        segmenter = _local.segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
-    return segmenter
-
-
 _INNER_BOUNDARY = re.compile(r"[.!?][\"')\]]*\s+\S")
-_ROUGH_SENTENCE = re.compile(r"\S.*?(?:[.!?][\"')\]]*(?=\s)|$)", re.DOTALL)
-MAX_PYSBD_CHARS = 5000
 
 
 def _trimmed(spans: list[tuple[int, int]], text: str) -> tuple[tuple[int, int], ...]:
@@ -47,14 +31,14 @@ def _trimmed(spans: list[tuple[int, int]], text: str) -> tuple[tuple[int, int], 
 def split_spans(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of each sentence in `text`, trimmed of surrounding whitespace.
 
-    pysbd is the slow part of the build, so text with no inner sentence boundary (list items,
-    short lines) skips it, and repeated blocks (list leads) are split once.
+    sentencex (Wikimedia's rule-based segmenter, a Rust core) knows abbreviations such as
+    "e.g.", "approx." and "t.i.d."; it is linear in the text and thread-safe. Text with no inner
+    sentence boundary (list items, short lines) is one sentence without asking it.
     """
     if not _INNER_BOUNDARY.search(text):
         return _trimmed([(0, len(text))], text)
-    if len(text) > MAX_PYSBD_CHARS:  # pysbd time grows with the square of the block length
-        return _trimmed([(m.start(), m.end()) for m in _ROUGH_SENTENCE.finditer(text)], text)
-    return _trimmed([(piece.start, piece.end) for piece in _segmenter().segment(text)], text)
+    bounds = sentencex.get_sentence_boundaries("en", text)
+    return _trimmed([(b["start_index"], b["end_index"]) for b in bounds], text)
 
 
 def _lead_for(lines: list[Line], index: int) -> str | None:

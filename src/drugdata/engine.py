@@ -1,0 +1,23 @@
+"""DuckDB connections for building: bounded memory, spilling to disk beyond it, so sorting
+and comparing a large release does not grow the process with the corpus."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+__all__ = ["DUCKDB_MEMORY_ENV", "duckdb_connect"]
+
+DUCKDB_MEMORY_ENV = "DRUGDATA_DUCKDB_MEMORY"  # DuckDB's memory limit while building (default 512MB)
+
+
+def duckdb_connect(path: Path | str = ":memory:", temp_directory: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection whose memory is capped; it spills to `temp_directory` beyond the cap."""
+    con = duckdb.connect(str(path))
+    con.execute(f"SET memory_limit = '{os.environ.get(DUCKDB_MEMORY_ENV) or '512MB'}'")
+    con.execute("SET preserve_insertion_order = false")
+    if temp_directory is not None:
+        con.execute(f"SET temp_directory = '{temp_directory.as_posix()}'")
+    return con

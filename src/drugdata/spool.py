@@ -1,0 +1,93 @@
+"""The per-document tables on disk while a build runs, so memory does not grow with the corpus.
+
+Each batch's validated rows are appended as one Parquet part per table (`add`); at the end each
+table is written once, sorted and in the contract's schema, leaving out duplicate and superseded
+copies (`finish`). DuckDB does the sorting and spills to disk past its memory limit.
+Parts are written by the flow's own process in batch order: one writer, and the first path of a
+content wins as in `assemble.tabulate`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from drugdata.assemble import ROW_TABLES, Tabulated, file_tables, summarize
+from drugdata.contracts import DOCUMENT_TABLES
+from drugdata.engine import duckdb_connect
+from drugdata.pipeline import DocState
+from drugdata.publish import Frame, parquet_writer, sort_keys
+from drugdata.schema_export import arrow_schema
+
+__all__ = ["Spool", "finish"]
+
+_ROWS_PER_BATCH = 50_000  # rows per record batch when writing the final files
+
+
+class Spool:
+    """Parquet parts of the per-document tables under `folder` (removed by `close`)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        shutil.rmtree(folder, ignore_errors=True)
+        self.parts = 0
+        self.doc_ids: set[str] = set()  # documents whose rows are already spooled
+        for table in ROW_TABLES:
+            (folder / table).mkdir(parents=True)
+            pq.write_table(arrow_schema(table).empty_table(), folder / table / "empty.parquet")
+
+    def add(self, batch: Tabulated) -> list[dict[str, Any]]:
+        """Write a batch's rows; returns its quarantine rows. A content already spooled from an
+        earlier batch (an identical page under another path) is not written twice."""
+        tables = batch.arrow or batch.to_arrow().arrow
+        batch_ids = set(tables["documents"].column("doc_id").to_pylist())
+        repeated = batch_ids & self.doc_ids
+        self.doc_ids |= batch_ids
+        self.parts += 1
+        for table in ROW_TABLES:
+            rows = tables[table]
+            if repeated:
+                rows = rows.filter(pc.invert(pc.is_in(rows.column("doc_id"), pa.array(sorted(repeated)))))
+            if rows.num_rows:
+                pq.write_table(rows, self.folder / table / f"part-{self.parts:07d}.parquet")
+        return [row for row in batch.quarantine if row.get("doc_id") not in repeated]
+
+    def finish(self, excluded_doc_ids: Iterable[str], into: Path) -> dict[str, Path]:
+        """One sorted Parquet file per table under `into`, without the excluded documents."""
+        into.mkdir(parents=True, exist_ok=True)
+        con = duckdb_connect(temp_directory=self.folder / "duckdb-tmp")
+        out: dict[str, Path] = {}
+        try:
+            con.register("excluded", pa.table({"doc_id": pa.array(sorted(excluded_doc_ids), pa.string())}))
+            for table in ROW_TABLES:
+                schema = arrow_schema(table)
+                order = ", ".join(f'"{key}" ASC NULLS FIRST' for key in sort_keys(table))
+                glob = (self.folder / table / "*.parquet").as_posix()
+                columns = ", ".join(f'"{name}"' for name in schema.names)
+                reader = con.execute(
+                    f"SELECT {columns} "
+                    f"FROM read_parquet('{glob}') WHERE doc_id NOT IN (SELECT doc_id FROM excluded) "
+                    f"ORDER BY {order}").to_arrow_reader(_ROWS_PER_BATCH)
+                out[table] = into / f"{table}.parquet"
+                with parquet_writer(out[table], schema) as writer:
+                    for record_batch in reader:
+                        writer.write_table(pa.Table.from_batches([record_batch]).cast(schema))
+        finally:
+            con.close()
+        return out
+
+    def close(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def finish(states: list[DocState], spool: Spool, quarantine: list[dict[str, Any]], into: Path) -> dict[str, Frame]:
+    """Every per-document table: the file-level ones in memory, the spooled ones as files under `into`."""
+    summary = summarize(states)
+    frames: dict[str, Frame] = {**file_tables(summary, quarantine), **spool.finish(summary.excluded_doc_ids, into)}
+    return {name: frames[name] for name in DOCUMENT_TABLES}
