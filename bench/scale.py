@@ -58,7 +58,7 @@ def _nudge(text: str, rng: random.Random) -> str:
     """Percentages moved by a little, so rows differ between copies of a label."""
     def move(m: re.Match[str]) -> str:
         value = max(0.1, float(m.group(0)) + rng.choice((-1, 0, 1)) * 0.5)
-        return f"{value:.1f}" if m.group(2) else str(int(round(value)) or 1)
+        return f"{value:.1f}" if m.group(2) else str(round(value) or 1)
     return _NUMBER.sub(move, text)
 
 
@@ -223,17 +223,17 @@ def bench_size(size: int, work: Path, sample: int, task_cost: float) -> dict[str
 
 def markdown(results: list[dict[str, Any]], task_cost: float) -> str:
     lines = [f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {_commit()}", "",
-             f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-             f"{platform.system()} {platform.release()}. An empty Prefect task run costs "
-             f"{task_cost * 1000:.1f} ms here.", "",
+             (f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+              f"{platform.system()} {platform.release()}. An empty Prefect task run costs "
+              f"{task_cost * 1000:.1f} ms here."), "",
              "| documents | run | wall s | in flow s | docs/s after start-up | peak RSS MiB | documents read again |",
              "|---|---|---|---|---|---|---|"]
     for r in results:
         for name, run in r["runs"].items():
             lines.append(f"| {r['size']:,} | {name} | {run['wall']:.1f} | {run['seconds']:.1f} | "
                          f"{r['size'] / run['seconds']:.0f} | {run['peak_rss_mib']:.0f} | {run['cache']['read']:,} |")
-    lines += ["", "| documents | unchanged / cold | Prefect start-up s | task runs | task overhead s | "
-              "Parquet MB | DuckDB MB | adverse effect rows |", "|---|---|---|---|---|---|---|---|"]
+    lines += ["", ("| documents | unchanged / cold | Prefect start-up s | task runs | task overhead s | "
+                   "Parquet MB | DuckDB MB | adverse effect rows |"), "|---|---|---|---|---|---|---|---|"]
     for r in results:
         ratio = r["runs"]["unchanged rerun"]["seconds"] / r["runs"]["cold"]["seconds"]
         lines.append(f"| {r['size']:,} | {ratio:.1%} | {r['startup_s']:.1f} | {r['task_runs']:,} | "

@@ -92,5 +92,26 @@ def test_the_flow_rerun_reuses_every_page_and_publishes_the_same_bytes(built):
     before = (out / "parquet" / "adverse_effects.parquet").resolve().read_bytes()
     warm = build(raw_dir=str(raw), out_dir=str(out))
     assert warm["cache"]["reused"] == warm["documents_read"] + warm["documents_quarantined"]
-    assert warm["cache"]["read"] == 0
+    assert warm["cache"]["read"] == 0 and warm["cache"]["rows_from_previous_release"] == warm["documents_read"]
     assert (out / "parquet" / "adverse_effects.parquet").resolve().read_bytes() == before
+
+
+def test_a_rerun_copies_unchanged_rows_from_the_release_and_equals_a_full_build(prefect_harness, tmp_path, repo):
+    """Unchanged pages cost a hash: their rows come from the previous release (same pipeline);
+    a changed page goes through the stages. The result is what a --full build publishes."""
+    from flows.build import build
+
+    raw = tmp_path / "raw"
+    for page in ("mednook/baclofen.txt", "rxbriefs/tizanidine.txt", "healthloom/metformin.html"):
+        (raw / page).parent.mkdir(parents=True, exist_ok=True)
+        (raw / page).write_bytes((repo / "raw" / page).read_bytes())
+    build(raw_dir=str(raw), out_dir=str(tmp_path / "out"))
+    changed = raw / "rxbriefs" / "tizanidine.txt"
+    changed.write_text(changed.read_text() + "\nTizanidine can cause dry mouth in some people.\n")
+    warm = build(raw_dir=str(raw), out_dir=str(tmp_path / "out"))
+    assert warm["cache"]["rows_from_previous_release"] == 2 and warm["cache"]["read"] == 1
+    full = build(raw_dir=str(raw), out_dir=str(tmp_path / "full"), full=True)
+    assert warm["row_counts"] == full["row_counts"]
+    for table in ("documents", "adverse_effects", "indications", "interactions", "dosing", "quarantine", "drugs"):
+        assert ((tmp_path / "out" / "parquet" / f"{table}.parquet").resolve().read_bytes()
+                == (tmp_path / "full" / "parquet" / f"{table}.parquet").resolve().read_bytes()), table

@@ -60,7 +60,8 @@ def slim(state: DocState) -> DocState:
     """What is left of a document once its rows are tabulated: its `sources` record, its drug
     and the label's identity (for a drug outside the vocabulary)."""
     page = Page(state.page.path, state.page.format, [], state.page.meta) if state.page else None
-    return DocState(source=state.source, page=page, drug_name=state.drug_name, cached=state.cached)
+    return DocState(source=state.source, page=page, drug_name=state.drug_name, cached=state.cached,
+                    from_release=state.from_release)
 
 
 def superseded(states: Iterable[DocState]) -> dict[str, str]:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from drugdata import PIPELINE_VERSION
-from drugdata.models import Document, Section
+from drugdata.models import Document, Page, Section
 from drugdata.pipeline import DocState, hash_file
 from drugdata.readers.metadata import SIDECAR_SUFFIX
 
@@ -84,6 +84,9 @@ class DocumentCache:
     def _file(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json.gz"
 
+    def _record_file(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.record.json"
+
     def restore(self, raw_root: Path, relative: str, manifest: dict[str, dict[str, str]]) -> DocState | None:
         """The cached state of a page, or None (a miss, or a corrupt entry now removed)."""
         if not self.enabled:
@@ -106,6 +109,29 @@ class DocumentCache:
         self.stats.hits += 1
         return state
 
+    def restore_record(self, raw_root: Path, relative: str, manifest: dict[str, dict[str, str]]) -> DocState | None:
+        """Only the page's file-level record (source row, drug, label identity), without its
+        rows: what a rerun needs when the rows come from the previous release. A small file of
+        its own, so an unchanged page costs a hash and one small read."""
+        if not self.enabled:
+            return None
+        key = self.key(raw_root, relative, manifest)
+        entry = self._record_file(key) if key else None
+        if entry is None or not entry.is_file():
+            return None
+        try:
+            record = json.loads(entry.read_bytes())
+            body = json.dumps(record["state"], sort_keys=True)
+            if hashlib.sha256(body.encode()).hexdigest() != record["checksum"]:
+                raise ValueError("checksum mismatch")
+            saved = record["state"]
+            state = DocState(saved["source"], drug_name=saved["drug_name"], cached=True, from_release=True)
+            state.page = Page(relative, saved["format"], [], saved["meta"]) if saved["format"] else None
+        except (OSError, ValueError, KeyError, TypeError):
+            entry.unlink(missing_ok=True)  # the full entry, if sound, is used instead
+            return None
+        return state
+
     def store(self, raw_root: Path, relative: str, manifest: dict[str, dict[str, str]], state: DocState) -> None:
         """Keep a state that came through every stage (not one restored, not a passing I/O error)."""
         if state.cached or (state.source.get("reason") or "").startswith(_NOT_CACHED):
@@ -117,15 +143,22 @@ class DocumentCache:
         record = {"checksum": hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest(), "state": body}
         entry = self._file(key)
         entry.parent.mkdir(parents=True, exist_ok=True)
-        temp = entry.with_name(f".{entry.name}.{uuid.uuid4().hex}")
-        temp.write_bytes(gzip.compress(json.dumps(record, default=str).encode(), compresslevel=5))
-        os.replace(temp, entry)
+        small = {"source": state.source, "drug_name": state.drug_name,
+                 "format": state.page.format if state.page else None, "meta": state.page.meta if state.page else {}}
+        small_record = {"checksum": hashlib.sha256(json.dumps(small, sort_keys=True, default=str).encode()).hexdigest(),
+                        "state": small}
+        for path, data in ((entry, gzip.compress(json.dumps(record, default=str).encode(), compresslevel=5)),
+                           (self._record_file(key), json.dumps(small_record, default=str).encode())):
+            temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
+            temp.write_bytes(data)
+            os.replace(temp, path)
         self.stats.stored += 1
 
 
 def _to_record(state: DocState) -> dict[str, Any]:
     document = state.document
     return {"source": state.source, "drug_name": state.drug_name, "facts": state.facts, "errors": state.errors,
+            "format": state.page.format if state.page else None, "meta": state.page.meta if state.page else {},
             "document": None if document is None else {
                 "doc_id": document.doc_id, "path": document.path, "format": document.format,
                 "drug_id": document.drug_id, "clean_text": document.clean_text,
@@ -136,6 +169,8 @@ def _from_record(record: dict[str, Any]) -> DocState:
     """A state as the stages left it, minus what only the stages need (lines, sentences, page)."""
     state = DocState(record["source"], errors=record["errors"], drug_name=record["drug_name"],
                      facts=record["facts"], cached=True)
+    if record.get("format"):  # the label's own identity names a drug outside the vocabulary
+        state.page = Page(record["source"]["path"], record["format"], [], record["meta"])
     saved = record["document"]
     if saved is not None:
         state.clean_text = saved["clean_text"]

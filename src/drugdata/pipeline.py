@@ -65,6 +65,7 @@ class DocState:
     document: Document | None = None
     facts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     cached: bool = False  # restored from the document cache: the stages leave it as it is
+    from_release: bool = False  # its rows are taken from the previous release (unchanged page)
 
     @property
     def ok(self) -> bool:
@@ -318,8 +319,9 @@ def run_folder(raw_root: Path, manifest: dict[str, dict[str, str]] | None = None
 
 
 def run_stages(state: DocState) -> DocState:
-    """The stages after reading, in order: what the flow's processing task does for a batch."""
-    return normalize(extract(sectionize(clean(state))))
+    """The stages after reading, in order: what the flow's processing task does for a batch.
+    A state restored from the cache has been through them already."""
+    return state if state.cached else normalize(extract(sectionize(clean(state))))
 
 
 def run_document(raw_root: Path, relative: str, manifest: dict[str, dict[str, str]] | None = None) -> DocState:

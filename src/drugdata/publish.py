@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import duckdb
 import pandas as pd
@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from drugdata import PIPELINE_VERSION
+from drugdata.cache import pipeline_fingerprint
 from drugdata.changelog import changelog, changelog_markdown
 from drugdata.contracts import CONSOLIDATED_TABLES, SCHEMA_VERSION, TABLES
 from drugdata.engine import duckdb_connect
@@ -179,7 +180,7 @@ def _sources_list(sources: Path) -> list[dict[str, Any]]:
     return rows
 
 
-Frame = pd.DataFrame | Path  # a table in memory, or already written sorted in its Arrow schema (spool)
+Frame: TypeAlias = pd.DataFrame | Path  # a table in memory, or already written sorted in its Arrow schema (spool)
 
 
 def _write_table(name: str, frame: Frame, path: Path) -> None:
@@ -222,7 +223,7 @@ def publish(frames: dict[str, Frame], out_dir: Path, run_seconds: float | None =
     build_id = created.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
     staging = out_dir / f".staging-{build_id}"
     info = {"build_id": build_id, "created_at": created.isoformat(), "schema_version": SCHEMA_VERSION,
-            "pipeline_version": PIPELINE_VERSION}
+            "pipeline_version": PIPELINE_VERSION, "pipeline_fingerprint": pipeline_fingerprint()}
     keep = keep_releases(keep)
     previous_id = current_release(out_dir)
     previous = out_dir / "releases" / previous_id if previous_id else None

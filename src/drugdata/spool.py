@@ -9,6 +9,7 @@ content wins as in `assemble.tabulate`.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,13 +20,14 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from drugdata.assemble import ROW_TABLES, Tabulated, file_tables, summarize
+from drugdata.cache import pipeline_fingerprint
 from drugdata.contracts import DOCUMENT_TABLES
 from drugdata.engine import duckdb_connect
 from drugdata.pipeline import DocState
 from drugdata.publish import Frame, parquet_writer, sort_keys
-from drugdata.schema_export import arrow_schema
+from drugdata.schema_export import arrow_schema, primary_key
 
-__all__ = ["Spool", "finish"]
+__all__ = ["Spool", "finish", "release_doc_ids", "reusable_release"]
 
 _ROWS_PER_BATCH = 50_000  # rows per record batch when writing the final files
 
@@ -70,9 +72,11 @@ class Spool:
                 order = ", ".join(f'"{key}" ASC NULLS FIRST' for key in sort_keys(table))
                 glob = (self.folder / table / "*.parquet").as_posix()
                 columns = ", ".join(f'"{name}"' for name in schema.names)
-                reader = con.execute(
-                    f"SELECT {columns} "
-                    f"FROM read_parquet('{glob}') WHERE doc_id NOT IN (SELECT doc_id FROM excluded) "
+                key = ", ".join(f'"{name}"' for name in primary_key(table))
+                reader = con.execute(  # one row per key: a page's rows may come fresh and from the release
+                    f"SELECT {columns} FROM read_parquet('{glob}') "
+                    f"WHERE doc_id NOT IN (SELECT doc_id FROM excluded) "
+                    f"QUALIFY row_number() OVER (PARTITION BY {key}) = 1 "
                     f"ORDER BY {order}").to_arrow_reader(_ROWS_PER_BATCH)
                 out[table] = into / f"{table}.parquet"
                 with parquet_writer(out[table], schema) as writer:
@@ -82,8 +86,53 @@ class Spool:
             con.close()
         return out
 
+    def add_release_rows(self, release: Path, doc_ids: set[str]) -> list[dict[str, Any]]:
+        """The rows of unchanged documents, copied from the release that has them (built by the
+        same pipeline: see `reusable_release`); returns their quarantine rows."""
+        if not doc_ids:
+            return []
+        con = duckdb_connect(temp_directory=self.folder / "duckdb-tmp")
+        try:
+            con.register("reused", pa.table({"doc_id": pa.array(sorted(doc_ids), pa.string())}))
+            for table in ROW_TABLES:
+                source = _parquet(release / "parquet" / f"{table}.parquet")
+                target = (self.folder / table / "part-release.parquet").as_posix()
+                con.execute(f"COPY (SELECT * FROM {source} WHERE doc_id IN (SELECT doc_id FROM reused)) "
+                            f"TO '{target}' (FORMAT parquet)")
+            quarantine = con.execute(
+                f"SELECT * FROM {_parquet(release / 'parquet' / 'quarantine.parquet')} "
+                "WHERE doc_id IN (SELECT doc_id FROM reused) AND \"table\" <> 'sources'").to_arrow_table()
+        finally:
+            con.close()
+        self.doc_ids |= doc_ids
+        return quarantine.to_pylist()
+
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _parquet(path: Path) -> str:
+    return "read_parquet('" + path.as_posix().replace("'", "''") + "')"
+
+
+def reusable_release(out_dir: Path) -> Path | None:
+    """The current release when this same pipeline (code, vocabularies, version) built it: an
+    unchanged page's rows can then be copied from it instead of being validated again."""
+    current = out_dir / "current"
+    try:
+        manifest = json.loads((current / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if manifest.get("pipeline_fingerprint") != pipeline_fingerprint():
+        return None
+    release = current.resolve()
+    tables = [release / "parquet" / f"{table}.parquet" for table in (*ROW_TABLES, "quarantine")]
+    return release if all(path.is_file() for path in tables) else None
+
+
+def release_doc_ids(release: Path) -> set[str]:
+    """The documents whose rows `release` holds."""
+    return set(pq.read_table(release / "parquet" / "documents.parquet", columns=["doc_id"]).column(0).to_pylist())
 
 
 def finish(states: list[DocState], spool: Spool, quarantine: list[dict[str, Any]], into: Path) -> dict[str, Frame]:
