@@ -1,11 +1,13 @@
-"""The build flow: raw/ -> read -> clean -> sections -> extract -> normalize -> validate ->
-consolidate -> publish.
+"""The build flow: raw/ -> read -> clean -> sections -> extract -> normalize -> validate, batch
+by batch into the spool -> finish tables -> consolidate -> publish.
 
-Tasks take batches of documents (a task run costs ~10 ms); only I/O tasks retry.
+Tasks take batches of documents (a task run costs ~10 ms); only I/O tasks retry. A bounded
+number of batches is in flight, so memory does not grow with the corpus.
 """
 
 from __future__ import annotations
 
+import shutil
 import time
 import uuid
 from collections import deque
@@ -23,6 +25,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from drugdata import pipeline
 from drugdata.assemble import tabulate
+from drugdata.bulk import unpack
 from drugdata.cache import DocumentCache
 from drugdata.consolidate import consolidate
 from drugdata.lock import output_lock
@@ -37,6 +40,7 @@ MAX_BATCHES_IN_FLIGHT = 8  # submitted ahead of the one being gathered; bounds m
 # stack and caches. The stages hold the GIL, so a few threads overlap I/O and that is all;
 # processes (the Dask runner) are what use more cores.
 WORKER_THREADS = 2
+BULK_DIR = ".bulk"  # records of openFDA bulk files, one file each (drugdata.bulk)
 
 
 def auto_batch_size(n_files: int) -> int:
@@ -58,25 +62,28 @@ class Sealed:
 
 
 def _restore_or_read(raw_root: Path, path: str, manifest: dict[str, dict[str, str]], cache: DocumentCache,
-                     in_release: set[str]) -> DocState:
+                     in_release: set[str], location: Path | None) -> DocState:
     """An unchanged page whose rows the previous release holds: its file record only. Else the
     cached state, else the page read afresh."""
     if in_release:
-        record = cache.restore_record(raw_root, path, manifest)
+        record = cache.restore_record(raw_root, path, manifest, location)
         if record is not None and (not record.ok or record.source["doc_id"] in in_release):
             return record
-    return cache.restore(raw_root, path, manifest) or pipeline.read(raw_root, path, manifest)
+    return cache.restore(raw_root, path, manifest, location) or pipeline.read(raw_root, path, manifest, location)
 
 
 @task(retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def read_batch(raw_root: Path, paths: list[str], manifest: Sealed, cache: DocumentCache, in_release: Sealed) -> Sealed:
-    return Sealed([_restore_or_read(raw_root, path, manifest.value, cache, in_release.value) for path in paths])
+def read_batch(raw_root: Path, paths: list[str], context: Sealed, cache: DocumentCache) -> Sealed:
+    manifest, in_release, locations = context.value
+    return Sealed([_restore_or_read(raw_root, path, manifest, cache, in_release, locations.get(path))
+                   for path in paths])
 
 
 @task(retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def store_batch(raw_root: Path, paths: list[str], manifest: Sealed, cache: DocumentCache, states: Sealed) -> int:
+def store_batch(raw_root: Path, paths: list[str], context: Sealed, cache: DocumentCache, states: Sealed) -> int:
+    manifest, _, locations = context.value
     for path, state in zip(paths, states.value, strict=True):
-        cache.store(raw_root, path, manifest.value, state)
+        cache.store(raw_root, path, manifest, state, locations.get(path))
     return len(states.value)
 
 
@@ -104,8 +111,8 @@ def finish_tables(states: Sealed, spool: Spool, quarantine: Sealed, into: Path) 
 
 
 @task(cache_policy=NO_CACHE)
-def consolidate_tables(frames: dict[str, Any]) -> dict[str, Any]:
-    return consolidate(frames)
+def consolidate_tables(frames: dict[str, Any], into: Path) -> dict[str, Any]:
+    return consolidate(frames, into)
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
@@ -144,28 +151,32 @@ def _build_locked(raw_dir: str, out_dir: str, batch_size: int, strict: bool,
     raw_root = Path(raw_dir).resolve()
     if not raw_root.is_dir():
         raise FileNotFoundError(f"raw folder not found: {raw_root}")
-    paths = pipeline.discover(raw_root)
-    sealed_manifest = Sealed(load_manifest(raw_root))
+    unpacked = unpack(raw_root, pipeline.discover(raw_root), Path(out_dir).resolve() / BULK_DIR)
+    paths = unpacked.paths
     batch_size = batch_size or auto_batch_size(len(paths))
     logger.info("Found %d files under %s (batches of %d)", len(paths), raw_root, batch_size)
     batches = deque(paths[i:i + batch_size] for i in range(0, len(paths), batch_size))
+    for stale in Path(out_dir).resolve().glob(".spool-*"):  # left by a killed build (we hold the lock)
+        shutil.rmtree(stale, ignore_errors=True)
     spool = Spool(Path(out_dir).resolve() / f".spool-{uuid.uuid4().hex[:8]}")
     previous = None if full else reusable_release(Path(out_dir).resolve())
-    in_release = Sealed(release_doc_ids(previous) if previous else set())
+    # what every read and store task needs: metadata rows, documents in the release, bulk records
+    context = Sealed((load_manifest(raw_root), release_doc_ids(previous) if previous else set(), unpacked.locations))
     reused: set[str] = set()  # documents whose rows are copied from the previous release
     in_flight: deque[tuple[list[str], list[Any]]] = deque()
 
     def submit_next() -> None:
         """Stages of one batch, chained on futures so batches overlap."""
         batch = batches.popleft()
-        read = read_batch.submit(raw_root, batch, sealed_manifest, cache, in_release)
+        read = read_batch.submit(raw_root, batch, context, cache)
         processed = process_batch.submit(read)  # type: ignore[call-overload]  # Prefect resolves futures
-        stored = store_batch.submit(raw_root, batch, sealed_manifest, cache, processed)  # type: ignore[call-overload]
+        stored = store_batch.submit(raw_root, batch, context, cache, processed)  # type: ignore[call-overload]
         tabulated = tabulate_batch.submit(processed, wait_for=[stored])  # type: ignore[call-overload]
         in_flight.append((batch, [read, processed, stored, tabulated]))
 
     try:
         states: list[DocState] = account_other_files(raw_root, pipeline.discover_other(raw_root))
+        states += unpacked.containers
         quarantine: list[dict[str, Any]] = []
         progress, done = create_progress_artifact(progress=0.0, description="Files through the document stages"), 0
         while batches and len(in_flight) < MAX_BATCHES_IN_FLIGHT:  # bounded: memory does not grow with the corpus
@@ -187,7 +198,7 @@ def _build_locked(raw_dir: str, out_dir: str, batch_size: int, strict: bool,
         frames = finish_tables(Sealed(states), spool, Sealed(quarantine), spool.folder / "tables")
         if strict:
             pipeline.refuse_quarantine(frames["quarantine"])
-        frames = consolidate_tables(frames)
+        frames = consolidate_tables(frames, spool.folder / "consolidated")
         result = publish_release(frames, Path(out_dir).resolve(), time.perf_counter() - started, keep_releases)
         sources = frames["sources"]
         result.update(

@@ -23,7 +23,7 @@ COMMENT ON COLUMN sources."url" IS 'Where the page was retrieved from.';
 COMMENT ON COLUMN sources."retrieved_at" IS 'When it was retrieved, ISO 8601 as given by the metadata.';
 COMMENT ON COLUMN sources."sha256" IS 'SHA-256 of the raw bytes.';
 COMMENT ON COLUMN sources."drug_id" IS 'Drug id: the generic name as a slug, from the drug vocabulary.';
-COMMENT ON COLUMN sources."status" IS 'ok, quarantined (see reason), duplicate, or metadata (manifest.csv, a .meta.json sidecar).';
+COMMENT ON COLUMN sources."status" IS 'ok, quarantined (see reason), duplicate, metadata (manifest.csv, a .meta.json sidecar), or container (an openFDA bulk file whose records are documents `<path>#<n>`).';
 COMMENT ON COLUMN sources."reason" IS 'Why the file was quarantined, in words a person understands.';
 COMMENT ON COLUMN sources."notes" IS 'Remarks on reading a page that was kept, e.g. an encoding fallback.';
 COMMENT ON COLUMN sources."n_chars_clean" IS 'Length of the cleaned text.';

@@ -154,3 +154,24 @@ def test_fact_ids_of_consolidated_rows_exist(release):
         missing = release.execute(f"""SELECT count(*) FROM (SELECT unnest(fact_ids) AS fact_id FROM {table})
                                       ANTI JOIN {source} USING (fact_id)""").fetchone()[0]
         assert missing == 0, table
+
+
+def test_consolidating_a_few_drugs_at_a_time_gives_the_same_tables(tmp_path):
+    """A build consolidates groups of drugs into Parquet files (bounded memory); the result is
+    the same as consolidating everything at once."""
+    from pathlib import Path
+
+    import pyarrow.parquet as pq
+
+    from drugdata import pipeline
+    from drugdata.assemble import build_tables
+    from drugdata.contracts import CONSOLIDATED_TABLES
+    from drugdata.publish import to_arrow
+
+    frames = build_tables(pipeline.run_folder(Path(__file__).resolve().parents[1] / "raw"))
+    whole = consolidate(frames)
+    chunked = consolidate(frames, into=tmp_path, rows_per_chunk=150)
+    assert len({p.name for p in (tmp_path / "parts" / "drug_adverse_effects").iterdir()}) > 3
+    for table in CONSOLIDATED_TABLES:
+        assert pq.read_table(chunked[table]).equals(to_arrow(table, whole[table])), table
+    assert len(whole["conflicts"]) > 0

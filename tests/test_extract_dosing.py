@@ -65,3 +65,13 @@ def test_thousands_separator_and_odd_frequencies(document):
     assert any(r["max_daily_dose"] == 2550 for r in rows)
     odd = next(r for r in rows if r["dose_min"] == 500)
     assert odd["frequency_max_per_day"] == 8
+
+
+def test_one_route_in_the_dosing_section_reaches_every_dose_statement(document):
+    doc = document("Baclofen dosage\n\nSwallow baclofen tablets by mouth with water.\n\n"
+                   "Start baclofen with 5 mg three times a day. Do not exceed 80 mg of baclofen a day.\n")
+    rows = extract_dosing(doc)
+    assert rows and {row["route"] for row in rows} == {"oral"}
+    both = document("Baclofen dosage\n\nSwallow baclofen tablets by mouth, or a pump gives baclofen "
+                    "intrathecally.\n\nStart baclofen with 5 mg three times a day.\n")
+    assert {row["route"] for row in extract_dosing(both) if row["dose_min"] == 5} == {None}

@@ -110,10 +110,11 @@ def test_the_first_refresh_fetches_every_source_and_builds(world, first):
     for row in pages.values():
         assert row["url"].startswith(site.base + "/pages/") and row["publisher"] == "Loopback Pharmacy Notes"
         assert row["retrieved_at"].endswith("Z") and len(row["retrieved_at"]) == 20
-    quarantined = {path.split("/")[0]: row["reason"] for path, row in rows.items() if row["status"] == "quarantined"}
-    assert quarantined == {"openfda_labels": "binary content (ZIP archive)"}
+    assert not [path for path, row in rows.items() if row["status"] == "quarantined"]
+    assert rows[str(zipped.relative_to(raw))]["status"] == "container"  # a bulk partition: its records are read
+    assert rows[f"{zipped.relative_to(raw)}#000000"]["status"] == "ok"
     assert rows[next(path for path in rows if path.startswith("dailymed/") and path.endswith(".xml"))]["format"] == "spl_xml"
-    assert first["build"]["documents_read"] == 3
+    assert first["build"]["documents_read"] == 4  # two pages, the SPL, the zipped label
 
 
 def test_the_second_fetch_sends_conditional_requests_and_downloads_nothing(second):
@@ -140,7 +141,7 @@ def test_a_changed_page_is_fetched_again_and_supersedes_its_old_copy(world, thir
     assert new["status"] == "ok" and new["url"] == site.url(BACLOFEN)
     assert old["status"] == "duplicate"
     assert old["reason"] == f"superseded by {copies[1]} (same url, retrieved later)"
-    assert third["build"]["documents_read"] == 3 and third["build"]["documents_duplicate"] == 1
+    assert third["build"]["documents_read"] == 4 and third["build"]["documents_duplicate"] == 1  # 3 pages, 1 label
     con = duckdb.connect(str(out / "drugdata.duckdb"), read_only=True)
     text = con.execute("""SELECT clean_text FROM documents JOIN sources USING (doc_id)
                           WHERE documents.drug_id = 'baclofen' AND path LIKE 'web/%'""").fetchall()
@@ -154,7 +155,7 @@ def test_the_refresh_artifact_says_what_was_fetched_and_what_failed(third):
     assert artifact is not None
     markdown = str(artifact.data)
     assert "| web | 1 | 1 | 1 | 1 | 0 |" in markdown and "HTTP 404 Not Found" in markdown
-    assert "## drugdata build" in markdown and "3 documents read" in markdown
+    assert "## drugdata build" in markdown and "4 documents read" in markdown
 
 
 def test_the_scheduled_deployment_runs_refresh(repo):

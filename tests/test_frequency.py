@@ -8,6 +8,9 @@ from drugdata.extract.frequency import class_for_pct, frequency_of
     ("drowsiness (10-63%)", "very_common", 10.0, 63.0),
     ("dizziness (5–15%)", "very_common", 5.0, 15.0),
     ("fatigue (2-4%)", "common", 2.0, 4.0),
+    ("Less common (2–10%)", "common", 2.0, 10.0),  # a range ending on a class boundary spans that class
+    ("headache (1-10%)", "common", 1.0, 10.0),
+    ("rash (0.1-1%)", "uncommon", 0.1, 1.0),
     ("low blood pressure (up to 9%)", "common", None, 9.0),
     ("reported in 0.5% of patients", "uncommon", 0.5, 0.5),
     ("about 1 in 1,000 people", "uncommon", 0.1, None),

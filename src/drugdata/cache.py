@@ -67,18 +67,21 @@ class DocumentCache:
                 if old.is_dir() and old.name != self.folder.name:
                     shutil.rmtree(old, ignore_errors=True)
 
-    def key(self, raw_root: Path, relative: str, manifest: dict[str, dict[str, str]]) -> str | None:
-        """The entry key of a page: content, path and metadata; None when it cannot be hashed."""
-        path = raw_root / relative
+    def key(self, raw_root: Path, relative: str, manifest: dict[str, dict[str, str]],
+            location: Path | None = None) -> str | None:
+        """The entry key of a page: content, path and metadata; None when it cannot be hashed.
+        A bulk file's record is read from `location` and has its bulk file's metadata."""
+        path = location or raw_root / relative
+        container = raw_root / relative.split("#", 1)[0] if location else path
         if path.is_symlink() or not path.is_file():
             return None
         try:
             content, _, _ = hash_file(path, keep=0)
-            sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+            sidecar = container.with_name(container.name + SIDECAR_SUFFIX)
             side = hash_file(sidecar, keep=0)[0] if sidecar.is_file() and not sidecar.is_symlink() else ""
         except OSError:
             return None
-        basis = json.dumps([content, relative, side, manifest.get(relative)], sort_keys=True)
+        basis = json.dumps([content, relative, side, manifest.get(relative.split("#", 1)[0])], sort_keys=True)
         return hashlib.sha256(basis.encode()).hexdigest()
 
     def _file(self, key: str) -> Path:
@@ -87,11 +90,12 @@ class DocumentCache:
     def _record_file(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.record.json"
 
-    def restore(self, raw_root: Path, relative: str, manifest: dict[str, dict[str, str]]) -> DocState | None:
+    def restore(self, raw_root: Path, relative: str, manifest: dict[str, dict[str, str]],
+                location: Path | None = None) -> DocState | None:
         """The cached state of a page, or None (a miss, or a corrupt entry now removed)."""
         if not self.enabled:
             return None
-        key = self.key(raw_root, relative, manifest)
+        key = self.key(raw_root, relative, manifest, location)
         entry = self._file(key) if key else None
         if entry is None or not entry.is_file():
             self.stats.misses += 1
@@ -109,13 +113,14 @@ class DocumentCache:
         self.stats.hits += 1
         return state
 
-    def restore_record(self, raw_root: Path, relative: str, manifest: dict[str, dict[str, str]]) -> DocState | None:
+    def restore_record(self, raw_root: Path, relative: str, manifest: dict[str, dict[str, str]],
+                       location: Path | None = None) -> DocState | None:
         """Only the page's file-level record (source row, drug, label identity), without its
         rows: what a rerun needs when the rows come from the previous release. A small file of
         its own, so an unchanged page costs a hash and one small read."""
         if not self.enabled:
             return None
-        key = self.key(raw_root, relative, manifest)
+        key = self.key(raw_root, relative, manifest, location)
         entry = self._record_file(key) if key else None
         if entry is None or not entry.is_file():
             return None
@@ -132,11 +137,12 @@ class DocumentCache:
             return None
         return state
 
-    def store(self, raw_root: Path, relative: str, manifest: dict[str, dict[str, str]], state: DocState) -> None:
+    def store(self, raw_root: Path, relative: str, manifest: dict[str, dict[str, str]], state: DocState,
+              location: Path | None = None) -> None:
         """Keep a state that came through every stage (not one restored, not a passing I/O error)."""
         if state.cached or (state.source.get("reason") or "").startswith(_NOT_CACHED):
             return
-        key = self.key(raw_root, relative, manifest)
+        key = self.key(raw_root, relative, manifest, location)
         if key is None:
             return
         body = _to_record(state)

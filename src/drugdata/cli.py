@@ -37,7 +37,8 @@ def _summary(result: dict[str, Any]) -> str:
         f"  documents duplicate:    {result['documents_duplicate']}",
         f"  metadata files:         {result.get('metadata_files', 0)}",
         (f"  pages from the cache:   {cache.get('reused', 0)} (read: {cache.get('read', 0)}, "
-         f"corrupt entries rebuilt: {cache.get('corrupt_rebuilt', 0)})"),
+         f"corrupt entries rebuilt: {cache.get('corrupt_rebuilt', 0)}, rows copied from the previous "
+         f"release: {cache.get('rows_from_previous_release', 0)} pages)"),
         "  rows per table:",
     ]
     lines += [f"    {name:<22} {count:>6}" for name, count in counts.items()]

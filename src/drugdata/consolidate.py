@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow.parquet as pq
 
 from drugdata.contracts import (
     CONSOLIDATED_TABLES,
@@ -23,8 +24,15 @@ from drugdata.contracts import (
     STATUSES,
 )
 from drugdata.engine import duckdb_connect
-from drugdata.publish import Frame, to_arrow  # the contract's Arrow types, so lists stay lists
+from drugdata.publish import (  # the contract's Arrow types, so lists stay lists
+    Frame,
+    to_arrow,
+    write_sorted,
+)
+from drugdata.schema_export import arrow_schema
 from drugdata.validate import validate_rows
+
+ROWS_PER_CHUNK = 200_000  # fact rows consolidated at a time in a build
 
 __all__ = ["consolidate", "query_text"]
 
@@ -38,14 +46,21 @@ def query_text(table: str) -> str:
     return resources.files("drugdata").joinpath("sql", f"{table}.sql").read_text(encoding="utf-8")
 
 
-def _connect(frames: dict[str, Frame]) -> duckdb.DuckDBPyConnection:
-    con = duckdb_connect()
+def _connect(frames: dict[str, Frame], temp_directory: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """The per-document tables as views restricted to the drugs in `chunk_drugs` (all of them
+    until a caller narrows it), plus the macros the queries use."""
+    con = duckdb_connect(temp_directory=temp_directory)
+    con.execute("CREATE TABLE chunk_drugs (drug_id VARCHAR)")
+    con.execute("CREATE TABLE all_drugs AS SELECT true AS everything")
     for table in DOCUMENT_TABLES:
         frame = frames[table]
         if isinstance(frame, Path):  # written by the spool: read where it lies
-            con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{frame.as_posix()}')")
+            con.execute(f"CREATE VIEW base_{table} AS SELECT * FROM read_parquet('{frame.as_posix()}')")
         else:
-            con.register(table, to_arrow(table, frame))
+            con.register(f"base_{table}", to_arrow(table, frame))
+        narrowed = ("WHERE (SELECT everything FROM all_drugs) OR drug_id IN (SELECT drug_id FROM chunk_drugs)"
+                    if "drug_id" in arrow_schema(table).names else "")
+        con.execute(f"CREATE VIEW {table} AS SELECT * FROM base_{table} {narrowed}")
     for name, order in _RANKS.items():
         con.execute(f"CREATE MACRO {name}(x) AS list_position({order!r}, x)")
     con.execute("CREATE MACRO num(x) AS CASE WHEN x = round(x) THEN CAST(CAST(x AS BIGINT) AS VARCHAR) "
@@ -62,17 +77,59 @@ def _connect(frames: dict[str, Frame]) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def consolidate(frames: dict[str, Frame]) -> dict[str, Frame]:
+def _chunks(con: duckdb.DuckDBPyConnection, rows_per_chunk: int) -> list[list[str]]:
+    """Drugs in groups of about `rows_per_chunk` fact rows (every query groups by drug)."""
+    counts = con.execute("""
+        SELECT drug_id, sum(n) FROM (
+            SELECT drug_id, count(*) AS n FROM adverse_effects GROUP BY ALL UNION ALL
+            SELECT drug_id, count(*) FROM indications GROUP BY ALL UNION ALL
+            SELECT drug_id, count(*) FROM interactions GROUP BY ALL UNION ALL
+            SELECT drug_id, count(*) FROM dosing GROUP BY ALL UNION ALL
+            SELECT drug_id, 1 FROM drugs) GROUP BY ALL ORDER BY drug_id""").fetchall()
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for drug_id, n in counts:
+        if size + n > rows_per_chunk and chunks[-1]:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(drug_id)
+        size += n
+    return chunks
+
+
+def consolidate(frames: dict[str, Frame], into: Path | None = None,
+                rows_per_chunk: int = ROWS_PER_CHUNK) -> dict[str, Frame]:
     """The per-document frames plus the consolidated ones; rows failing their contract join
-    the quarantine table, as for every other table."""
-    con = _connect(frames)
+    the quarantine table, as for every other table.
+
+    With `into` (a build), drugs are consolidated a group at a time and each table is written
+    there as a sorted Parquet file, so memory follows the group, not the corpus; without it the
+    tables come back as frames."""
+    con = _connect(frames, temp_directory=into / "duckdb-tmp" if into else None)
     out = dict(frames)
     quarantined: list[dict[str, Any]] = []
     try:
-        for table in CONSOLIDATED_TABLES:
-            rows = con.sql(query_text(table)).to_arrow_table().to_pylist()
-            out[table], failed = validate_rows(table, rows)
-            quarantined.extend(failed)
+        if into is None:
+            for table in CONSOLIDATED_TABLES:
+                rows = con.sql(query_text(table)).to_arrow_table().to_pylist()
+                out[table], failed = validate_rows(table, rows)
+                quarantined.extend(failed)
+        else:
+            chunks = _chunks(con, rows_per_chunk)
+            con.execute("UPDATE all_drugs SET everything = false")
+            parts = into / "parts"
+            for number, drugs in enumerate(chunks):
+                con.execute("DELETE FROM chunk_drugs")
+                con.executemany("INSERT INTO chunk_drugs VALUES (?)", [(d,) for d in drugs])
+                for table in CONSOLIDATED_TABLES:
+                    rows = con.sql(query_text(table)).to_arrow_table().to_pylist()
+                    valid, failed = validate_rows(table, rows)
+                    quarantined.extend(failed)
+                    (parts / table).mkdir(parents=True, exist_ok=True)
+                    pq.write_table(to_arrow(table, valid), parts / table / f"{number:06d}.parquet")
+            for table in CONSOLIDATED_TABLES:
+                out[table] = into / f"{table}.parquet"
+                write_sorted(con, f"read_parquet('{(parts / table).as_posix()}/*.parquet')", table, out[table])
     finally:
         con.close()
     if quarantined:

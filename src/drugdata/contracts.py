@@ -23,7 +23,7 @@ PHASES = ["start", "titration", "usual", "maintenance", "maximum", "taper", "sin
 SEVERITIES = ["major", "moderate", "minor"]
 RECOMMENDATIONS = ["avoid", "adjust_dose", "monitor", "separate_administration", "caution"]
 CONFLICT_KINDS = ["frequency_class", "max_daily_dose", "status"]
-SOURCE_STATUSES = ["ok", "quarantined", "duplicate", "metadata"]
+SOURCE_STATUSES = ["ok", "quarantined", "duplicate", "metadata", "container"]
 FORMATS = ["text", "markdown", "html", "unknown"]
 SECTION_STRUCT = "list<struct<heading: string, type: string, level: int32, span_start: int64, span_end: int64>>"
 
@@ -63,7 +63,7 @@ class Sources(pa.DataFrameModel):
     retrieved_at: Series[str] = pa.Field(nullable=True, description="When it was retrieved, ISO 8601 as given by the metadata.")
     sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$", description="SHA-256 of the raw bytes.")
     drug_id: Series[str] = _drug_id(nullable=True)
-    status: Series[str] = pa.Field(isin=SOURCE_STATUSES, description="ok, quarantined (see reason), duplicate, or metadata (manifest.csv, a .meta.json sidecar).")
+    status: Series[str] = pa.Field(isin=SOURCE_STATUSES, description="ok, quarantined (see reason), duplicate, metadata (manifest.csv, a .meta.json sidecar), or container (an openFDA bulk file whose records are documents `<path>#<n>`).")
     reason: Series[str] = pa.Field(nullable=True, description="Why the file was quarantined, in words a person understands.")
     notes: Series[str] = pa.Field(nullable=True, description="Remarks on reading a page that was kept, e.g. an encoding fallback.")
     n_chars_clean: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Length of the cleaned text.")

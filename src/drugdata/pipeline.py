@@ -34,6 +34,7 @@ __all__ = [
     "MAX_BYTES",
     "DocState",
     "account",
+    "blank_source",
     "clean",
     "discover",
     "discover_other",
@@ -118,7 +119,7 @@ def discover_other(raw_root: Path) -> list[str]:
 
 def account(raw_root: Path, relative: str) -> DocState:
     """The `sources` row of a file that is not a page: metadata, or a hidden file left alone."""
-    state = DocState(_blank_source(relative))
+    state = DocState(blank_source(relative))
     path = raw_root / relative
     if path.is_symlink():
         return state.quarantine("symbolic link not followed")
@@ -159,7 +160,7 @@ def hash_file(path: Path, keep: int = MAX_BYTES + 1) -> tuple[str, bytes, int]:
     return digest.hexdigest(), b"".join(head)[:keep], size
 
 
-def _blank_source(relative: str) -> dict[str, Any]:
+def blank_source(relative: str) -> dict[str, Any]:
     shown, _ = _path_for_humans(relative)
     source: dict[str, Any] = {"path": shown, "format": "unknown", "status": "ok", "reason": None,
                               "notes": None, "publisher": None, "url": None, "retrieved_at": None,
@@ -179,11 +180,14 @@ def _safe_meta(meta: dict[str, str], notes: list[str]) -> dict[str, str]:
     return safe
 
 
-def read(raw_root: Path, relative: str, manifest: dict[str, dict[str, str]] | None = None) -> DocState:
-    """Read one file: hash it, parse it, merge metadata (manifest > sidecar > page)."""
-    path = raw_root / relative
+def read(raw_root: Path, relative: str, manifest: dict[str, dict[str, str]] | None = None,
+         location: Path | None = None) -> DocState:
+    """Read one file: hash it, parse it, merge metadata (manifest > sidecar > page). A record of
+    a bulk file (`relative` is "<bulk>#<n>") is read from `location`, with the bulk file's metadata."""
+    path = location or raw_root / relative
+    container = relative.split("#", 1)[0] if location else relative
     _, name_problem = _path_for_humans(relative)
-    state = DocState(_blank_source(relative))
+    state = DocState(blank_source(relative))
     source = state.source
     if path.is_symlink():
         return state.quarantine("symbolic link not followed")
@@ -204,7 +208,8 @@ def read(raw_root: Path, relative: str, manifest: dict[str, dict[str, str]] | No
         return state.quarantine("markup nested too deeply to read")
     except Exception as error:  # noqa: BLE001 - a parser bug must cost one page, not the build
         return state.quarantine(f"could not parse: {type(error).__name__}: {error}")
-    meta = _safe_meta({**page.meta, **sidecar_meta(path), **(manifest or {}).get(relative, {})}, page.notes)
+    meta = _safe_meta({**page.meta, **sidecar_meta(raw_root / container), **(manifest or {}).get(container, {})},
+                      page.notes)
     page.meta = meta
     source.update(format=page.format, notes="; ".join(page.notes) or None,
                   **{k: meta.get(k) for k in ("publisher", "url", "retrieved_at", "title")})
@@ -312,10 +317,16 @@ def refuse_quarantine(quarantine: Any) -> None:
 
 
 def run_folder(raw_root: Path, manifest: dict[str, dict[str, str]] | None = None) -> list[DocState]:
-    """What the build flow does to a folder, without Prefect: every page through every stage,
-    and a `sources` row for each file that is not a page."""
-    states = [run_document(raw_root, path, manifest) for path in discover(raw_root)]
-    return states + [account(raw_root, path) for path in discover_other(raw_root)]
+    """What the build flow does to a folder, without Prefect: every page (and every record of a
+    bulk file) through every stage, and a `sources` row for each file that is not a page."""
+    import tempfile
+
+    from drugdata.bulk import unpack  # bulk builds on this module
+
+    with tempfile.TemporaryDirectory(prefix="drugdata-bulk-") as work:
+        unpacked = unpack(raw_root, discover(raw_root), Path(work))
+        states = [run_document(raw_root, path, manifest, unpacked.locations.get(path)) for path in unpacked.paths]
+    return states + unpacked.containers + [account(raw_root, path) for path in discover_other(raw_root)]
 
 
 def run_stages(state: DocState) -> DocState:
@@ -324,6 +335,7 @@ def run_stages(state: DocState) -> DocState:
     return state if state.cached else normalize(extract(sectionize(clean(state))))
 
 
-def run_document(raw_root: Path, relative: str, manifest: dict[str, dict[str, str]] | None = None) -> DocState:
+def run_document(raw_root: Path, relative: str, manifest: dict[str, dict[str, str]] | None = None,
+                 location: Path | None = None) -> DocState:
     """All per-document stages in order."""
-    return run_stages(read(raw_root, relative, manifest))
+    return run_stages(read(raw_root, relative, manifest, location))

@@ -41,7 +41,7 @@ from drugdata.schema_export import arrow_schema, datapackage, duckdb_ddl, primar
 
 __all__ = ["CURRENT", "DUCKDB_NAME", "KEEP_RELEASES", "Frame", "PublishError", "analyst_sql", "current_release",
            "file_checksums", "keep_releases", "open_current", "parquet_writer", "publish",
-           "release_folders", "sort_keys", "switch_current", "to_arrow"]
+           "release_folders", "sort_keys", "switch_current", "to_arrow", "write_sorted"]
 
 DUCKDB_NAME = "drugdata.duckdb"
 CURRENT = "current"  # symlink to the release readers see
@@ -93,6 +93,19 @@ def parquet_writer(path: Path, schema: pa.Schema) -> Iterator[pq.ParquetWriter]:
     schema = schema.with_metadata({**(schema.metadata or {}), **meta})
     with pq.ParquetWriter(path, schema, compression="zstd") as writer:
         yield writer
+
+
+def write_sorted(con: duckdb.DuckDBPyConnection, relation: str, table: str, path: Path,
+                 where: str = "", rows_per_batch: int = 50_000) -> None:
+    """`relation`'s rows as `table`'s Parquet file: the contract's schema and the published
+    order, streamed (DuckDB sorts, spilling to disk past its memory limit); `where` filters."""
+    schema = arrow_schema(table)
+    columns = ", ".join(f'"{name}"' for name in schema.names)
+    order = ", ".join(f'"{key}" ASC NULLS FIRST' for key in sort_keys(table))
+    reader = con.execute(f"SELECT {columns} FROM {relation} {where} ORDER BY {order}").to_arrow_reader(rows_per_batch)
+    with parquet_writer(path, schema) as writer:
+        for batch in reader:
+            writer.write_table(pa.Table.from_batches([batch]).cast(schema))
 
 
 def sort_keys(table: str) -> list[str]:

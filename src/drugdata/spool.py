@@ -24,12 +24,11 @@ from drugdata.cache import pipeline_fingerprint
 from drugdata.contracts import DOCUMENT_TABLES
 from drugdata.engine import duckdb_connect
 from drugdata.pipeline import DocState
-from drugdata.publish import Frame, parquet_writer, sort_keys
+from drugdata.publish import Frame, write_sorted
 from drugdata.schema_export import arrow_schema, primary_key
 
 __all__ = ["Spool", "finish", "release_doc_ids", "reusable_release"]
 
-_ROWS_PER_BATCH = 50_000  # rows per record batch when writing the final files
 
 
 class Spool:
@@ -68,20 +67,12 @@ class Spool:
         try:
             con.register("excluded", pa.table({"doc_id": pa.array(sorted(excluded_doc_ids), pa.string())}))
             for table in ROW_TABLES:
-                schema = arrow_schema(table)
-                order = ", ".join(f'"{key}" ASC NULLS FIRST' for key in sort_keys(table))
-                glob = (self.folder / table / "*.parquet").as_posix()
-                columns = ", ".join(f'"{name}"' for name in schema.names)
                 key = ", ".join(f'"{name}"' for name in primary_key(table))
-                reader = con.execute(  # one row per key: a page's rows may come fresh and from the release
-                    f"SELECT {columns} FROM read_parquet('{glob}') "
-                    f"WHERE doc_id NOT IN (SELECT doc_id FROM excluded) "
-                    f"QUALIFY row_number() OVER (PARTITION BY {key}) = 1 "
-                    f"ORDER BY {order}").to_arrow_reader(_ROWS_PER_BATCH)
                 out[table] = into / f"{table}.parquet"
-                with parquet_writer(out[table], schema) as writer:
-                    for record_batch in reader:
-                        writer.write_table(pa.Table.from_batches([record_batch]).cast(schema))
+                write_sorted(  # one row per key: a page's rows may come fresh and from the release
+                    con, f"read_parquet('{(self.folder / table).as_posix()}/*.parquet')", table, out[table],
+                    where="WHERE doc_id NOT IN (SELECT doc_id FROM excluded) "
+                          f"QUALIFY row_number() OVER (PARTITION BY {key}) = 1")
         finally:
             con.close()
         return out

@@ -13,6 +13,7 @@ from drugdata.extract.quantities import (
     interval_days,
     population_of,
     route_of,
+    routes_in,
     to_number,
     unit_of,
 )
@@ -116,7 +117,20 @@ def extract_dosing(doc: Document) -> list[dict[str, Any]]:
                 rows.append(_row(doc, sentence, label, phase=phase, duration_days_min=low_days,
                                  duration_days_max=high_days, span_start=sentence.start,
                                  span_end=sentence.end))
-    return rows
+    return _with_document_route(doc, rows)
+
+
+def _with_document_route(doc: Document, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A page whose dosing section names one route only ("take baclofen by mouth") gives that
+    route to its dose statements that do not repeat it, as a pharmacist reads them."""
+    routes: set[str] = set()
+    for sentence in doc.sentences:
+        if sentence.section in _DOSING_SECTIONS:
+            routes |= routes_in(" ".join(t for t in (sentence.text, sentence.heading, sentence.lead) if t))
+    if len(routes) != 1:
+        return rows
+    (route,) = routes
+    return [row if row["route"] else {**row, "route": route} for row in rows]
 
 
 _NUMERIC = ("dose_min", "dose_max", "dose_unit", "dose_basis", "frequency_min_per_day",

@@ -45,6 +45,9 @@ def class_for_pct(pct: float) -> str:
     return "very_rare"
 
 
+_BAND_FLOORS = (10.0, 1.0, 0.1, 0.01)  # where one CIOMS class ends and the next begins
+
+
 def _numbers(text: str) -> tuple[float | None, float | None, str] | None:
     for pattern, kind in ((_RANGE, "range"), (_ABOVE, "above"), (_BELOW, "below"),
                           (_SINGLE, "single"), (_ONE_IN, "one_in")):
@@ -70,7 +73,8 @@ def frequency_of(*texts: str | None) -> Frequency:
     """Frequency from the most specific text first (the item, then its lead, then the heading).
 
     Numbers beat words; the class of a range follows its upper bound, since a label's "5-15%"
-    means at least one study arm reached 15%.
+    means at least one study arm reached 15%, except that a range ending on a class boundary
+    ("1-10%") is the class it spans.
     """
     pieces = [t for t in texts if t]
     for text in pieces:
@@ -78,6 +82,8 @@ def frequency_of(*texts: str | None) -> Frequency:
         if numbers:
             low, high, phrase = numbers
             pct = high if high is not None else low
+            if low is not None and high is not None and low < high and high in _BAND_FLOORS:
+                pct = high * 0.99  # "1-10%", "2-10%": the band below 10% (CIOMS common), not >=10%
             if pct is not None:
                 word = _word(text)
                 verbatim = f"{word[1]}; {phrase}" if word else phrase

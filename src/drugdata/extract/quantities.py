@@ -137,6 +137,11 @@ def route_of(*texts: str | None) -> str | None:
     return _first(_ROUTES, *texts)
 
 
+def routes_in(text: str) -> set[str]:
+    """Every route a text mentions."""
+    return {name for name, pattern in _ROUTES if re.search(pattern, text, re.IGNORECASE)}
+
+
 def dosage_form_of(*texts: str | None) -> str | None:
     return _first(_FORMS, *texts)
 
