@@ -93,6 +93,7 @@ def test_the_flow_rerun_reuses_every_page_and_publishes_the_same_bytes(built):
     warm = build(raw_dir=str(raw), out_dir=str(out))
     assert warm["cache"]["reused"] == warm["documents_read"] + warm["documents_quarantined"]
     assert warm["cache"]["read"] == 0 and warm["cache"]["rows_from_previous_release"] == warm["documents_read"]
+    assert warm["unchanged"] and warm["build_id"] == (out / "current").resolve().name  # nothing to publish
     assert (out / "parquet" / "adverse_effects.parquet").resolve().read_bytes() == before
 
 
@@ -110,6 +111,7 @@ def test_a_rerun_copies_unchanged_rows_from_the_release_and_equals_a_full_build(
     changed.write_text(changed.read_text() + "\nTizanidine can cause dry mouth in some people.\n")
     warm = build(raw_dir=str(raw), out_dir=str(tmp_path / "out"))
     assert warm["cache"]["rows_from_previous_release"] == 2 and warm["cache"]["read"] == 1
+    assert not warm.get("unchanged")
     full = build(raw_dir=str(raw), out_dir=str(tmp_path / "full"), full=True)
     assert warm["row_counts"] == full["row_counts"]
     for table in ("documents", "adverse_effects", "indications", "interactions", "dosing", "quarantine", "drugs"):

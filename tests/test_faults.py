@@ -112,4 +112,4 @@ def test_the_flow_killed_mid_run_leaves_the_release_and_recovers(built, tmp_path
     assert _current(out)[0] == before
     from flows.build import build
 
-    assert build(raw_dir=str(raw), out_dir=str(out))["build_id"] == _current(out)[0] != before
+    assert build(raw_dir=str(raw), out_dir=str(out), full=True)["build_id"] == _current(out)[0] != before
