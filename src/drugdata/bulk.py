@@ -19,12 +19,11 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drugdata.pipeline import DocState, blank_source, hash_file
+from drugdata.pipeline import RECORD_MARK, DocState, blank_source, hash_file
 from drugdata.readers.openfda import is_bulk, iter_records
 
-__all__ = ["RECORD_MARK", "Unpacked", "container_of", "unpack"]
+__all__ = ["Unpacked", "unpack"]
 
-RECORD_MARK = "#"
 _DONE = "unpacked.json"
 
 
@@ -33,11 +32,6 @@ class Unpacked:
     paths: list[str]  # the pages to read: plain files, and one "<bulk>#<n>" per record
     locations: dict[str, Path] = field(default_factory=dict)  # "<bulk>#<n>" -> its record's file
     containers: list[DocState] = field(default_factory=list)  # a `sources` row per bulk file
-
-
-def container_of(relative: str) -> str:
-    """The file a page path lives in: itself, or the bulk file of a record."""
-    return relative.split(RECORD_MARK, 1)[0]
 
 
 def _bulk(path: Path) -> bool:

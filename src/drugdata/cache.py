@@ -23,7 +23,7 @@ from typing import Any
 
 from drugdata import PIPELINE_VERSION
 from drugdata.models import Document, Page, Section
-from drugdata.pipeline import DocState, hash_file
+from drugdata.pipeline import DocState, container_of, hash_file
 from drugdata.readers.metadata import SIDECAR_SUFFIX
 
 __all__ = ["CACHE_DIR", "DocumentCache", "pipeline_fingerprint"]
@@ -72,16 +72,16 @@ class DocumentCache:
         """The entry key of a page: content, path and metadata; None when it cannot be hashed.
         A bulk file's record is read from `location` and has its bulk file's metadata."""
         path = location or raw_root / relative
-        container = raw_root / relative.split("#", 1)[0] if location else path
+        container = container_of(relative) if location else relative  # a record has its bulk file's metadata
         if path.is_symlink() or not path.is_file():
             return None
         try:
             content, _, _ = hash_file(path, keep=0)
-            sidecar = container.with_name(container.name + SIDECAR_SUFFIX)
+            sidecar = raw_root / (container + SIDECAR_SUFFIX)
             side = hash_file(sidecar, keep=0)[0] if sidecar.is_file() and not sidecar.is_symlink() else ""
         except OSError:
             return None
-        basis = json.dumps([content, relative, side, manifest.get(relative.split("#", 1)[0])], sort_keys=True)
+        basis = json.dumps([content, relative, side, manifest.get(container)], sort_keys=True)
         return hashlib.sha256(basis.encode()).hexdigest()
 
     def _file(self, key: str) -> Path:

@@ -17,7 +17,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from drugdata.engine import duckdb_connect
+from drugdata.engine import duckdb_connect, parquet_relation
 from drugdata.schema_export import primary_key
 
 __all__ = ["changelog", "changelog_markdown"]
@@ -52,10 +52,6 @@ def _diff(con: duckdb.DuckDBPyConnection, old: str, new: str, key: list[str]) ->
             SELECT drug_id, kind, count(*) FROM d WHERE kind IS NOT NULL GROUP BY ALL ORDER BY ALL""").fetchall()
 
 
-def _parquet(path: Path) -> str:
-    return "read_parquet('" + path.as_posix().replace("'", "''") + "')"
-
-
 def changelog(previous: Path | None, previous_id: str | None, tables: dict[str, Path]) -> dict[str, Any]:
     """Compare the new release's Parquet files with those of `previous` (a release folder, or
     None for the first release, where every row is added)."""
@@ -63,14 +59,14 @@ def changelog(previous: Path | None, previous_id: str | None, tables: dict[str, 
     con = duckdb_connect()
     try:
         for name, new_path in tables.items():
-            new = _parquet(new_path)
+            new = parquet_relation(new_path)
             path = previous / "parquet" / f"{name}.parquet" if previous else None
             old = f"(SELECT * FROM {new} WHERE false)"
             if path and path.is_file():
                 try:
                     pq.ParquetFile(path)  # footer and schema readable
-                    con.execute(f"SELECT count(*) FROM {_parquet(path)}").fetchall()
-                    old = _parquet(path)
+                    con.execute(f"SELECT count(*) FROM {parquet_relation(path)}").fetchall()
+                    old = parquet_relation(path)
                 except (OSError, pa.ArrowException, duckdb.Error) as error:  # a damaged old release must not stop a build
                     result.setdefault("unreadable", {})[name] = str(error)
             counts = dict.fromkeys(_KINDS, 0)

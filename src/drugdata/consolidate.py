@@ -23,7 +23,7 @@ from drugdata.contracts import (
     SEVERITIES,
     STATUSES,
 )
-from drugdata.engine import duckdb_connect
+from drugdata.engine import duckdb_connect, parquet_relation
 from drugdata.publish import (  # the contract's Arrow types, so lists stay lists
     Frame,
     to_arrow,
@@ -55,7 +55,7 @@ def _connect(frames: dict[str, Frame], temp_directory: Path | None = None) -> du
     for table in DOCUMENT_TABLES:
         frame = frames[table]
         if isinstance(frame, Path):  # written by the spool: read where it lies
-            con.execute(f"CREATE VIEW base_{table} AS SELECT * FROM read_parquet('{frame.as_posix()}')")
+            con.execute(f"CREATE VIEW base_{table} AS SELECT * FROM {parquet_relation(frame)}")
         else:
             con.register(f"base_{table}", to_arrow(table, frame))
         narrowed = ("WHERE (SELECT everything FROM all_drugs) OR drug_id IN (SELECT drug_id FROM chunk_drugs)"
@@ -129,7 +129,7 @@ def consolidate(frames: dict[str, Frame], into: Path | None = None,
                     pq.write_table(to_arrow(table, valid), parts / table / f"{number:06d}.parquet")
             for table in CONSOLIDATED_TABLES:
                 out[table] = into / f"{table}.parquet"
-                write_sorted(con, f"read_parquet('{(parts / table).as_posix()}/*.parquet')", table, out[table])
+                write_sorted(con, parquet_relation(parts / table, "*.parquet"), table, out[table])
     finally:
         con.close()
     if quarantined:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-__all__ = ["DUCKDB_MEMORY_ENV", "duckdb_connect"]
+__all__ = ["DUCKDB_MEMORY_ENV", "duckdb_connect", "parquet_relation"]
 
 DUCKDB_MEMORY_ENV = "DRUGDATA_DUCKDB_MEMORY"  # DuckDB's memory limit while building (default 512MB)
 
@@ -21,3 +21,9 @@ def duckdb_connect(path: Path | str = ":memory:", temp_directory: Path | None = 
     if temp_directory is not None:
         con.execute(f"SET temp_directory = '{temp_directory.as_posix()}'")
     return con
+
+
+def parquet_relation(path: Path, glob: str = "") -> str:
+    """SQL reading a Parquet file (or the files matching `glob` in the folder `path`), quoted."""
+    target = (path / glob if glob else path).as_posix()
+    return "read_parquet('" + target.replace("'", "''") + "')"

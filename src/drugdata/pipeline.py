@@ -36,6 +36,7 @@ __all__ = [
     "account",
     "blank_source",
     "clean",
+    "container_of",
     "discover",
     "discover_other",
     "extract",
@@ -50,6 +51,7 @@ __all__ = [
 ]
 
 MAX_BYTES = 50 * 1024 * 1024
+RECORD_MARK = "#"  # "<bulk file>#<n>": a record of an openFDA bulk file (drugdata.bulk)
 LABEL_FORMATS = frozenset({"openfda_json", "spl_xml"})  # regulator labels: no page chrome
 
 
@@ -92,6 +94,11 @@ def _guarded(stage: str) -> Callable[[Callable[[DocState], DocState]], Callable[
         return run
 
     return wrap
+
+
+def container_of(record: str) -> str:
+    """The bulk file a record path ("<bulk file>#<n>") belongs to."""
+    return record.split(RECORD_MARK, 1)[0]
 
 
 def _files(raw_root: Path) -> list[tuple[str, bool]]:
@@ -185,7 +192,7 @@ def read(raw_root: Path, relative: str, manifest: dict[str, dict[str, str]] | No
     """Read one file: hash it, parse it, merge metadata (manifest > sidecar > page). A record of
     a bulk file (`relative` is "<bulk>#<n>") is read from `location`, with the bulk file's metadata."""
     path = location or raw_root / relative
-    container = relative.split("#", 1)[0] if location else relative
+    container = container_of(relative) if location else relative
     _, name_problem = _path_for_humans(relative)
     state = DocState(blank_source(relative))
     source = state.source

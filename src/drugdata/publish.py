@@ -36,7 +36,7 @@ from drugdata import PIPELINE_VERSION
 from drugdata.cache import pipeline_fingerprint
 from drugdata.changelog import changelog, changelog_markdown
 from drugdata.contracts import CONSOLIDATED_TABLES, SCHEMA_VERSION, TABLES
-from drugdata.engine import duckdb_connect
+from drugdata.engine import duckdb_connect, parquet_relation
 from drugdata.schema_export import arrow_schema, datapackage, duckdb_ddl, primary_key
 
 __all__ = ["CURRENT", "DUCKDB_NAME", "KEEP_RELEASES", "Frame", "PublishError", "analyst_sql", "current_release",
@@ -140,7 +140,7 @@ def _write_duckdb(path: Path, tables: dict[str, Path], info: dict[str, Any]) -> 
     try:
         for name, parquet in tables.items():
             con.execute(duckdb_ddl(name))
-            con.execute(f"INSERT INTO {name} SELECT * FROM read_parquet('{parquet.as_posix()}')")
+            con.execute(f"INSERT INTO {name} SELECT * FROM {parquet_relation(parquet)}")
         for statement in analyst_sql():
             con.execute(statement)
         con.execute("CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR)")

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from drugdata.assemble import ROW_TABLES, Tabulated, file_tables, summarize
 from drugdata.cache import pipeline_fingerprint
 from drugdata.contracts import DOCUMENT_TABLES
-from drugdata.engine import duckdb_connect
+from drugdata.engine import duckdb_connect, parquet_relation
 from drugdata.pipeline import DocState
 from drugdata.publish import Frame, write_sorted
 from drugdata.schema_export import arrow_schema, primary_key
@@ -70,7 +70,7 @@ class Spool:
                 key = ", ".join(f'"{name}"' for name in primary_key(table))
                 out[table] = into / f"{table}.parquet"
                 write_sorted(  # one row per key: a page's rows may come fresh and from the release
-                    con, f"read_parquet('{(self.folder / table).as_posix()}/*.parquet')", table, out[table],
+                    con, parquet_relation(self.folder / table, "*.parquet"), table, out[table],
                     where="WHERE doc_id NOT IN (SELECT doc_id FROM excluded) "
                           f"QUALIFY row_number() OVER (PARTITION BY {key}) = 1")
         finally:
@@ -86,12 +86,12 @@ class Spool:
         try:
             con.register("reused", pa.table({"doc_id": pa.array(sorted(doc_ids), pa.string())}))
             for table in ROW_TABLES:
-                source = _parquet(release / "parquet" / f"{table}.parquet")
+                source = parquet_relation(release / "parquet" / f"{table}.parquet")
                 target = (self.folder / table / "part-release.parquet").as_posix()
                 con.execute(f"COPY (SELECT * FROM {source} WHERE doc_id IN (SELECT doc_id FROM reused)) "
                             f"TO '{target}' (FORMAT parquet)")
             quarantine = con.execute(
-                f"SELECT * FROM {_parquet(release / 'parquet' / 'quarantine.parquet')} "
+                f"SELECT * FROM {parquet_relation(release / 'parquet' / 'quarantine.parquet')} "
                 "WHERE doc_id IN (SELECT doc_id FROM reused) AND \"table\" <> 'sources'").to_arrow_table()
         finally:
             con.close()
@@ -100,10 +100,6 @@ class Spool:
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def _parquet(path: Path) -> str:
-    return "read_parquet('" + path.as_posix().replace("'", "''") + "')"
 
 
 def reusable_release(out_dir: Path) -> Path | None:
