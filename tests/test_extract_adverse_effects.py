@@ -62,3 +62,70 @@ def test_boilerplate_never_becomes_an_effect(document):
     page = PAGE + "\nBuy baclofen online cheap - shop now with discount\nScroll to top\n"
     effects = {row["effect"].lower() for row in extract_adverse_effects(document(page))}
     assert not any("buy" in e or "scroll" in e for e in effects)
+
+
+def _effects(document, page):
+    return {r["effect_name"]: r for r in extract_adverse_effects(document(page))}
+
+
+def test_signs_of_a_named_reaction_are_not_effects_but_allergic_signs_are(document):
+    page = """Baclofen guide
+
+Baclofen is a muscle relaxant; this page is about baclofen.
+
+Side effects
+
+  • Liver injury: nausea, dark urine, yellow skin or eyes.
+  • low magnesium — muscle cramps, tremors, seizures
+  • Serotonin syndrome (agitation, fever, sweating) is rare.
+  • Allergic reaction: hives, swelling of the face, lips or tongue, trouble breathing.
+"""
+    effects = _effects(document, page)
+    assert {"abnormality of the liver", "hypomagnesemia", "urticaria", "facial edema", "dyspnea"} <= set(effects)
+    assert not set(effects) & {"nausea", "dark urine", "jaundice", "tremor", "seizure", "fever", "allergy"}
+    assert effects["urticaria"]["context"] == "allergic"
+
+
+def test_shared_words_of_a_coordination(document):
+    page = """Baclofen guide
+
+Baclofen is a muscle relaxant; this page is about baclofen.
+
+Side effects
+
+Other side effects include blurred or double vision, nausea and vomiting, and trouble breathing or swallowing.
+"""
+    effects = _effects(document, page)
+    assert {"blurred vision", "diplopia", "nausea", "vomiting", "dyspnea", "dysphagia"} <= set(effects)
+    assert "blurred" not in effects and "swallowing" not in effects
+
+
+def test_labels_naming_a_context_set_it_and_are_not_effects(document):
+    page = """Baclofen guide
+
+Baclofen is a muscle relaxant; this page is about baclofen.
+
+Side effects
+
+  • Overdose: double vision, slurred speech and lethargy.
+  • Stopping suddenly: seizures and anxiety.
+"""
+    rows = extract_adverse_effects(document(page))
+    contexts = {r["effect_name"]: r["context"] for r in rows}
+    assert contexts["diplopia"] == "overdose" and contexts["seizure"] == "withdrawal"
+    assert not any(name in ("overdose", "stopping suddenly") for name in contexts)
+
+
+def test_the_conditions_of_the_patients_at_risk_are_not_effects(document):
+    page = """Baclofen guide
+
+Baclofen is a muscle relaxant; this page is about baclofen.
+
+Side effects
+
+In postherpetic neuralgia trials, the most common adverse reactions were dizziness (28%) and somnolence (21%).
+Other serious risks are mania in people with bipolar disorder, and seizures.
+"""
+    names = set(_effects(document, page))
+    assert {"vertigo", "drowsiness", "seizure"} <= names
+    assert not names & {"neuralgia", "bipolar affective disorder"}

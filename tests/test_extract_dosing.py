@@ -75,3 +75,20 @@ def test_one_route_in_the_dosing_section_reaches_every_dose_statement(document):
     both = document("Baclofen dosage\n\nSwallow baclofen tablets by mouth, or a pump gives baclofen "
                     "intrathecally.\n\nStart baclofen with 5 mg three times a day.\n")
     assert {row["route"] for row in extract_dosing(both) if row["dose_min"] == 5} == {None}
+
+
+def test_strengths_clearance_restatements_and_other_drugs_are_not_doses(document):
+    page = """Baclofen guide
+
+How is baclofen taken?
+
+Baclofen comes as capsules (100 mg, 300 mg, 400 mg) or an oral solution of 250 mg per 5 mL.
+Dosing follows creatinine clearance: 400-1400 mg/day at 30-59 mL/min.
+The total should not go above 80 mg a day (20 mg four times a day).
+Together: baclofen 10 mg plus tizanidine 500 mg twice a day.
+The starting dose can range from 5 mg to 60 mg per day.
+"""
+    facts = {(r["dose_min"], r["dose_max"], r["dose_unit"]) for r in extract_dosing(document(page))}
+    assert (400.0, 1400.0, "mg") in facts and (5.0, 60.0, "mg") in facts and (80.0, 80.0, "mg") in facts
+    assert not facts & {(100.0, 100.0, "mg"), (250.0, 250.0, "mg"), (30.0, 59.0, "mL"), (20.0, 20.0, "mg"),
+                        (500.0, 500.0, "mg"), (5.0, 5.0, "mg")}

@@ -28,7 +28,7 @@ def classify_heading(heading: str) -> str | None:
     """Canonical type of a heading, or None when the lexicon does not know it."""
     text = _NUMBERING.sub("", heading.strip().lower()).strip(" :.-")
     matched = [type_ for type_, pattern in _rules() if pattern.search(text)]
-    if len(set(matched)) >= 3:
+    if len(set(matched)) >= 3 and re.search(r",|&|\band\b|\|", text):
         return "other"  # a page title listing its topics: "X Uses, Side Effects & Dosage"
     return matched[0] if matched else None
 

@@ -8,6 +8,7 @@ pages on unique items per page.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from drugdata.readers.metadata import load_manifest
 
 __all__ = ["Ratio", "evaluate_gold", "gold_markdown", "gold_pages", "run_gold", "validate_gold"]
 
-_UNITS = {"mg", "mcg", "g", "mg/kg", "%", "mL"}
+_UNITS = {"mg", "mcg", "g", "mg/kg", "mcg/kg", "%", "mL"}
 _TABLES = {"indications": ("condition", "condition_name", condition_lexicon),
            "adverse_effects": ("effect", "effect_name", effect_lexicon),
            "interactions": ("agent", "agent_name", agent_lexicon)}
@@ -170,6 +171,15 @@ def _dosing(tally: _Tally, gold: list[dict[str, Any]], rows: list[dict[str, Any]
             tally.ratios["dose_phase"].add(any(r.get("regimen_phase") == item["phase"] for r in same))
 
 
+def _evidence_block(line: str) -> Block:
+    """Evidence keeps no block kind: a line of cells with figures or prose is a table row (a
+    menu's "Home | Drugs | Shop" cells are short link labels)."""
+    cells = tuple(c.strip() for c in line.split(" | "))
+    if len(cells) >= 2 and any(re.search(r"\d", c) or len(c.split()) >= 3 for c in cells):
+        return Block("table_row", line, 0, cells)
+    return Block("item", line)
+
+
 def _score_page(tally: _Tally, state: pipeline.DocState, gold: dict[str, Any]) -> None:
     facts = state.facts
     for table, (field, normalized, lexicon_fn) in _TABLES.items():
@@ -191,7 +201,7 @@ def _score_page(tally: _Tally, state: pipeline.DocState, gold: dict[str, Any]) -
     for table in (*_TABLES, "dosing"):
         for row in facts.get(table, []):
             for line in str(row.get("evidence", "")).splitlines():
-                if line.strip() and is_boilerplate(Block("item", line)):
+                if line.strip() and is_boilerplate(_evidence_block(line)):
                     tally.boilerplate.append(f"{state.source['path']} [{table}]: {line.strip()[:80]}")
 
 

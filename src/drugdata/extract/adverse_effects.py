@@ -16,7 +16,7 @@ from drugdata.extract.ae_tables import extract_table_effects
 from drugdata.extract.frequency import frequency_of
 from drugdata.extract.text_utils import LABEL, is_label, is_negated, split_enumeration, trim_phrase
 from drugdata.models import Document, Sentence
-from drugdata.normalize import Lexicon, agent_lexicon, effect_lexicon
+from drugdata.normalize import Lexicon, agent_lexicon, condition_lexicon, effect_lexicon
 
 __all__ = ["extra_effect_terms", "extract_adverse_effects"]
 
@@ -38,14 +38,15 @@ def extra_effect_terms(lexicon: Lexicon) -> Iterator[None]:
 AE_SECTIONS = {"adverse_effects", "serious_adverse_effects", "withdrawal", "overdose"}
 _AE_CUE = re.compile(
     r"\b(side[- ]effects?|adverse|reactions?|symptoms?|signs|complaints|problems|risks|"
-    r"can cause|may cause|get (medical )?help|seek (medical|emergency)|call your doctor|"
-    r"effects include|effects:|were:)\b", re.IGNORECASE)
-_SKIP_SECTIONS = {"interactions", "mechanism", "dosing", "indications", "off_label"}
+    r"can cause|may cause|get (?:(?:urgent|immediate|emergency|medical) )*help|seek (medical|emergency)|call your doctor|"
+    r"effects include|effects:|were:|warnings?|linked to)\b", re.IGNORECASE)
+_SKIP_SECTIONS = {"interactions", "mechanism", "dosing", "indications", "off_label", "contraindications"}
 _INTERACTION_CUE = re.compile(r"\b(interact\w*|combined with|together with|concomitant|alcohol)\b", re.IGNORECASE)
 _TRIGGER = re.compile(
     r"\b(?:include[sd]?|including|such as|like|experience[sd]?|cause[sd]?|causing|lead to|"
     r"leads to|led to|result(?:s|ed)? in|produce[sd]?|if you (?:have|notice|experience|develop|get)|"
-    r"signs of|symptoms of|consist of|comprise|"
+    r"signs of|symptoms of|consist of|comprise|(?:can|may|could) trigger|presents? as|present as|"
+    r"(?:have|has|had) had|help for|(?:been )?linked (?:to|with)|(?:risks|problems) (?:are|were)|"
     # "Less common were a, b", "the most frequent adverse reaction was a"
     r"(?:common|frequent|rare|uncommon)(?: (?:adverse |side )?(?:ones|effects?|reactions?))? (?:were|are|was|is))"
     r"\b:?(?:\s+|$)", re.IGNORECASE)
@@ -69,13 +70,16 @@ _ROUTE = re.compile(r"\b(?:with|during|after|via|by|following|from) (?:the )?(in
 _NOT_AN_EFFECT = re.compile(
     r"^(?:excerpt|note|investigations|metabolism|because\b.*|following\b.*|.*\bdisorders|.*\bconditions|"
     r"(?:serious |other |common |most common |the )?adverse (?:drug )?(?:reactions?|events?|experiences?)|"
-    r"have been reported|laboratory (?:abnormalities|tests?)|www\b.*|.*\bsystems?)$", re.IGNORECASE)
+    r"have been reported|laboratory (?:abnormalities|tests?)|www\b.*|.*\bsystems?|.*\b(?:trials?|studies|figures)\b.*)$",
+    re.IGNORECASE)
 _GENERIC = {"side", "effect", "symptom", "problem", "reaction", "risk", "other", "it", "this", "these",
             "them", "drug", "medication", "medicine", "patient", "people", "dose", "treatment", "use",
             "which", "including", "warning", "question", "concern", "attention", "provider", "doctor",
             "healthcare", "activity", "daily", "driving", "machinery", "higher", "lower", "any", "of",
             "thing", "condition", "sign", "complaint", "issue", "change", "some", "many", "most",
-            "serious", "common", "rare", "le", "more", "very", "mild", "severe", "list", "all", "you"}
+            "serious", "common", "rare", "le", "more", "very", "mild", "severe", "list", "all", "you",
+            "who", "what", "when", "how", "why", "reported", "ones", "new", "include", "includes", "high", "low",
+            "rarely", "after", "young", "adult", "care"}
 _CLAUSE_END = re.compile(r",?\s+(?:which|that|who|when|where|while|because|but|so|if|as it|and (?:may|can|might|could))\b", re.IGNORECASE)
 _PAREN = re.compile(r"\s*\(([^)]*)\)")
 _OWN_PCT = re.compile(r"\s*\(([^)]*\d\s*%[^)]*)\)")
@@ -95,15 +99,103 @@ def _context(sentence: Sentence, *texts: str | None) -> str:
     return section if section in ("withdrawal", "overdose", "pregnancy") else "therapy"
 
 
+def _names_context(phrase: str) -> bool:
+    """'Allergic reaction', 'Overdose', 'Stopping suddenly': a heading for the effects that follow."""
+    return any(pattern.search(phrase) for _, pattern in _CONTEXTS)
+
+
+def _syndrome(phrase: str) -> bool:
+    """A named effect whose listed signs are not effects of their own ('Liver injury: nausea, ...')."""
+    core = trim_phrase(_PAREN.sub("", phrase))
+    parts = [trim_phrase(core[a:b]) for a, b in split_enumeration(core)] or [core]
+    named = all(effect_lexicon().lookup(p) is not None or bool(_SYNDROME_WORD.search(p)) for p in parts if p)
+    return named and len(core.split()) <= 5 and not _names_context(phrase) and not _AE_CUE.search(core)
+
+
+_SYNDROME_WORD = re.compile(r"\b(?:syndrome|injury|damage|failure|toxicity|acidosis|reaction|diarrh(?:o)?ea|"
+                            r"low (?:sodium|magnesium|potassium|blood sugar)|high (?:potassium|blood sugar))$", re.IGNORECASE)
+_WHICH_CAUSES = re.compile(r"^([^,;:()]{2,60}),\s+(?:which|that) (?:can|may|could|might) ", re.IGNORECASE)
+_SIGNS_AFTER = re.compile(r",\s+(?:with|including|marked by|causing)\s+", re.IGNORECASE)
+
+
+def _last_phrase(text: str) -> str:
+    """The phrase just before a bracket: 'can cause serotonin syndrome' -> 'serotonin syndrome'."""
+    tail = re.split(r"[,;:]|\b(?:cause[sd]?|include[sd]?|including|and|or|such as|like)\b", text)[-1]
+    return tail.strip()
+
+
+_DASH = re.compile(r"\s[—–-]{1,2}\s")
+_SIGNS_OF = re.compile(r"\b(?:signs?|symptoms?|warning signs?) of\s+([^:;,]{3,50}?)\s*(?::|\binclude\b|\bsuch as\b|\blike\b)",
+                       re.IGNORECASE)
+_MAY_MEAN = re.compile(r"\s[—–-]{1,2}\s+(?:possible|possibly|could be|may be|might be|can mean|may mean|may signal|"
+                       r"(?:a )?signs? of|suggests?)\b\s*(.+)$", re.IGNORECASE)
+_QUALIFIER = re.compile(r",?\s+(?:especially|particularly|mainly|mostly)\b|,\s+in (?:people|patients|those) with\b",
+                        re.IGNORECASE)
+
+
+_CIRCUMSTANCE = re.compile(r"\b(?:(?:people|patients|those|anyone|adults|children|women|men) (?:with|who have|who had)|"
+                           r"history of|risk (?:rises|is higher|increases) (?:with|in))\b[^,;:.]*$", re.IGNORECASE)
+
+
+def _circumstance(text: str, start: int, end: int) -> bool:
+    """'switching into mania in people with bipolar disorder': the condition a risk depends on."""
+    before = text[max(0, start - 60):start]
+    return bool(_CIRCUMSTANCE.search(before))
+
+
+def _signs_region(sentence: Sentence) -> tuple[int, int] | None:
+    """Where a statement lists the signs of a syndrome it names, or the circumstances of an effect:
+    nothing there is an effect of its own."""
+    text = sentence.text
+    label = LABEL.match(text)
+    if label and len(_PAREN.sub("", label.group(1)).split()) <= 6 and _syndrome(label.group(1)):
+        return label.start(2), len(text)
+    signs = _SIGNS_OF.search(text)
+    if signs and _syndrome(signs.group(1)):
+        return signs.end(), len(text)
+    may_mean = _MAY_MEAN.search(text)
+    if may_mean:
+        return 0, may_mean.start()
+    for signs in _SIGNS_AFTER.finditer(text):  # "can cause rhabdomyolysis, with muscle pain, ..."
+        head = text[:signs.start()].rsplit(",", 1)[0].split("cause")[-1]
+        if _syndrome(head.strip()) or _syndrome(head.split()[-1] if head.split() else ""):
+            return signs.end(), len(text)
+    for bracket in _PAREN.finditer(text):  # "Serotonin syndrome (agitation, fever, sweating)"
+        if bracket.group(1).count(",") >= 1 and _syndrome(_last_phrase(text[:bracket.start()])):
+            return bracket.start(), bracket.end()
+    which = _WHICH_CAUSES.match(text) if sentence.block_kind == "item" else None
+    if which and _syndrome(which.group(1)):
+        return which.end(1), len(text)
+    dash = _DASH.search(text) if sentence.block_kind == "item" else None
+    if dash and _syndrome(text[:dash.start()]):  # "low magnesium — muscle cramps, tremors"
+        return dash.end(), len(text)
+    qualifier = _QUALIFIER.search(text) if sentence.block_kind == "item" else None
+    if qualifier and qualifier.start() > 0:
+        return qualifier.start(), len(text)
+    return None
+
+
+_VERB = re.compile(r"\b(?:is|are|was|were|be|been|can|could|may|might|will|would|should|does|do|did|has|have|had|"
+                   r"need|needs|cause[sd]?|include[sd]?|occur\w*|rule|take|stop)\b", re.IGNORECASE)
+
+
+def _bare_list(sentence: Sentence) -> bool:
+    """'A (gloss), B, C and D.' under a side-effect heading: a list written as a sentence."""
+    text = sentence.text
+    return (sentence.section in AE_SECTIONS and sentence.block_kind == "para" and text.count(",") >= 2
+            and not _VERB.search(_PAREN.sub("", text)) and not _TRIGGER.search(text))
+
+
 def _candidates(sentence: Sentence) -> list[tuple[int, int]]:
     """Spans (relative to the sentence) of effect phrases."""
     text = sentence.text
     spans: list[tuple[int, int]] = []
     body_offset = 0
     label = LABEL.match(text)
-    if label and len(label.group(1).split()) <= 6:
-        if not _is_generic(label.group(1)) and not _AE_CUE.search(label.group(1)):
-            spans += split_enumeration(label.group(1))
+    if label and len(_PAREN.sub("", label.group(1)).split()) <= 6:
+        head = label.group(1)
+        if not _is_generic(head) and not _AE_CUE.search(head) and not _names_context(head):
+            spans += split_enumeration(head)
         body_offset = label.start(2)
         body = label.group(2)
         if sentence.block_kind != "item" or not _TRIGGER.search(body):
@@ -112,7 +204,12 @@ def _candidates(sentence: Sentence) -> list[tuple[int, int]]:
             return spans
     elif sentence.block_kind == "item" and len(_PAREN.sub("", text).split()) <= 8:
         return split_enumeration(text)
+    which = _WHICH_CAUSES.match(text) if sentence.block_kind == "item" else None
+    if which:
+        spans += split_enumeration(which.group(1))
     body = text[body_offset:]
+    if _bare_list(sentence):
+        return split_enumeration(text)
     trigger = None
     for trigger in _TRIGGER.finditer(body):
         pass  # last trigger: "can cause symptoms such as a, b" enumerates after "such as"
@@ -135,13 +232,59 @@ _OF_PHRASE = re.compile(r"\b(of|in|on|around) (the |your )?[a-z]+$", re.IGNORECA
 def _merge_of_lists(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """'swelling of the face, lips or tongue' is one effect, not three."""
     merged: list[tuple[int, int]] = []
+    merging = False
     for start, end in spans:
-        if (merged and _OF_PHRASE.search(text[merged[-1][0]:merged[-1][1]].strip())
-                and len(text[start:end].split()) == 1):
+        merging = bool(merged) and (merging or bool(_OF_PHRASE.search(text[merged[-1][0]:merged[-1][1]].strip())))
+        word = _PAREN.sub("", text[start:end]).strip()
+        if merging and len(word.split()) == 1 and effect_lexicon().lookup(word) is None:
             merged[-1] = (merged[-1][0], end)
         else:
+            merging = False
             merged.append((start, end))
     return merged
+
+
+_COORDINATOR = re.compile(r"^\s*(?:,\s*)?(?:and|or|and/or)?\s*$", re.IGNORECASE)
+_BOTH = re.compile(r"\s+(?:and|or)\s+", re.IGNORECASE)
+
+
+def _distribute(text: str, spans: list[tuple[int, int]], effects: Lexicon,
+                ) -> tuple[list[tuple[int, int]], dict[tuple[int, int], str]]:
+    """Shared words of a coordination: 'blurred or double vision' names blurred vision, 'trouble
+    breathing or swallowing' trouble swallowing, 'nausea and vomiting' two effects. Returns the
+    spans and, for those whose words are not the effect's name alone, the name to look up."""
+    aliases: dict[tuple[int, int], str] = {}
+    out: list[tuple[int, int]] = []
+    for i, (start, end) in enumerate(spans):
+        phrase = text[start:end]
+        words = phrase.split()
+        both = _BOTH.search(phrase)
+        if both and effects.lookup(phrase):
+            left, right = (start, start + both.start()), (start + both.end(), end)
+            if all(effects.lookup(text[a:b]) for a, b in (left, right)):
+                out += [left, right]  # "nausea and vomiting": a term of its own, two effects to a reader
+                continue
+        out.append((start, end))
+        if effects.lookup(phrase) or len(words) != 1:
+            continue
+        after = spans[i + 1] if i + 1 < len(spans) else None
+        before = spans[i - 1] if i else None
+        if after and _COORDINATOR.match(text[end:after[0]]):
+            tail = text[after[0]:after[1]].split()
+            for n in (1, 2):
+                if len(tail) > n and effects.lookup(f"{phrase} {' '.join(tail[-n:])}"):
+                    aliases[(start, end)] = f"{phrase} {' '.join(tail[-n:])}"
+                    break
+            else:
+                if len(tail) >= 3:  # "cutaneous or systemic lupus erythematosus"
+                    aliases[(start, end)] = f"{phrase} {' '.join(tail[1:])}"
+        if (start, end) not in aliases and before and _COORDINATOR.match(text[before[1]:start]):
+            head = text[before[0]:before[1]].split()
+            for n in (1, 2):
+                if len(head) > n and effects.lookup(f"{' '.join(head[:n])} {phrase}"):
+                    aliases[(start, end)] = f"{' '.join(head[:n])} {phrase}"
+                    break
+    return out, aliases
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -156,7 +299,9 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 def _in_ae_context(sentence: Sentence) -> bool:
-    if _INTERACTION_CUE.search(sentence.text) or (sentence.lead and _INTERACTION_CUE.search(sentence.lead)):
+    qualifier = _QUALIFIER.search(sentence.text) if sentence.block_kind == "item" else None
+    own = sentence.text[:qualifier.start()] if qualifier else sentence.text  # "..., particularly with NSAIDs"
+    if _INTERACTION_CUE.search(own) or (sentence.lead and _INTERACTION_CUE.search(sentence.lead)):
         return False
     if sentence.section in AE_SECTIONS:
         return True
@@ -177,25 +322,38 @@ def extract_adverse_effects(doc: Document) -> list[dict[str, Any]]:
         spans = [s for s in (_trimmed(text, a, b) for a, b in _merge_of_lists(text, _candidates(sentence))) if s]
         is_item = sentence.block_kind == "item" and sentence.start == doc.lines[sentence.block_index].start
         listed = is_item and len(_PAREN.sub("", text).split()) <= 8
-        if scan_all or (sentence.section in AE_SECTIONS and (is_item or _TRIGGER.search(text) or _AE_CUE.search(text))):
-            spans += [(m.start, m.end) for m in effects.scan(text)]
-            spans += [(m.start, m.end) for m in extra.scan(text)] if extra else []
+        ae_lead = bool(sentence.block_kind == "item" and sentence.lead and _AE_CUE.search(sentence.lead))
+        if scan_all or sentence.section in AE_SECTIONS or (ae_lead and sentence.section not in _SKIP_SECTIONS):
+            known = effects.scan(text) + (extra.scan(text) if extra else [])
+            conditions = condition_lexicon().scan(text)
+            # "postherpetic neuralgia trials": a word inside a longer condition's name is no effect
+            spans += [(m.start, m.end) for m in known
+                      if not any(c.start <= m.start and m.end <= c.end and c.end - c.start > m.end - m.start
+                                 for c in conditions)]
         # unmapped phrases count only where the structure says "this is an effect"
-        open_vocabulary = listed or bool(_STRONG_TRIGGER.search(text))
+        open_vocabulary = listed or bool(_STRONG_TRIGGER.search(text)) or _bare_list(sentence)
+        region = _signs_region(sentence)
+        if region:
+            spans = [(a, min(b, region[0])) if a < region[0] < b else (a, b) for a, b in spans
+                     if not (region[0] <= a and b <= region[1])]
+            spans = [s for s in (_trimmed(text, a, b) for a, b in spans) if s]
+        spans = [s for s in spans if not _circumstance(text, *s)]
+        spans, aliases = _distribute(text, sorted(set(spans)), effects)
         taken: list[tuple[int, int]] = []
         names: set[str] = set()
         for start, end in sorted(set(spans), key=lambda s: (s[0], -(s[1] - s[0]))):
             phrase = text[start:end]
             if any(start < t_end and t_start < end for t_start, t_end in taken):
                 continue
-            concept = effects.lookup(phrase) or (extra.lookup(phrase) if extra else None)
+            looked_up = aliases.get((start, end), phrase)
+            concept = effects.lookup(looked_up) or (extra.lookup(looked_up) if extra else None)
             if concept is None:
                 words = phrase.split()
                 if (not open_vocabulary or len(words) > 5 or _is_generic(phrase) or re.search(r"\d", phrase)
                         or (not listed and len(words) > 4) or words[0].lower() in ("of", "at", "to", "in", "with")
                         or agents.lookup(phrase) or not re.match(r"[A-Za-z]", phrase)):
                     continue
-            name = concept.name.lower() if concept else phrase.lower()
+            name = concept.name.lower() if concept else looked_up.lower()
             if is_negated(text, start) or name in names or _NOT_AN_EFFECT.match(phrase):
                 continue  # one row per effect per statement
             names.add(name)
@@ -226,4 +384,17 @@ def extract_adverse_effects(doc: Document) -> list[dict[str, Any]]:
                 "span_start": sentence.start + start,
                 "span_end": sentence.start + end,
             })
-    return rows + extract_table_effects(doc)
+    return _without_bare_allergy(rows) + extract_table_effects(doc)
+
+
+_ALLERGY = "HP:0012393"
+
+
+def _without_bare_allergy(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """'Allergic reactions such as hives and angioedema': the signs are the effects, the
+    reaction is their context."""
+    by_statement: dict[tuple[str, str], int] = {}
+    for row in rows:
+        key = (row["doc_id"], row["evidence"])
+        by_statement[key] = by_statement.get(key, 0) + 1
+    return [r for r in rows if not (r["effect_id"] == _ALLERGY and by_statement[(r["doc_id"], r["evidence"])] > 1)]

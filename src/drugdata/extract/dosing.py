@@ -18,7 +18,7 @@ from drugdata.extract.quantities import (
     unit_of,
 )
 from drugdata.models import Document, Sentence
-from drugdata.normalize import condition_lexicon
+from drugdata.normalize import condition_lexicon, drug_lexicon
 
 __all__ = ["extract_dosing", "phase_of"]
 
@@ -63,6 +63,35 @@ def _in_context(sentence: Sentence) -> bool:
     return sentence.section in _MAYBE_SECTIONS and bool(_STRONG_CUE.search(sentence.text))
 
 
+_FORM_BEFORE = re.compile(r"\b(capsules?|tablets?|solution|suspension|granules|chewables?|liquid)\s*(?:\(|:|\||of|as|in)?\s*$",
+                          re.IGNORECASE)
+_LIST_GLUE = re.compile(r"^[\s,;()]*(?:and|or)?[\s,;()]*(?:(?:capsules?|tablets?|chewables?|(?:an )?oral solution|"
+                        r"suspension)\s*(?:\(|:|of)?\s*)?$", re.IGNORECASE)
+_CLEARANCE = re.compile(r"^\s*/\s*min", re.IGNORECASE)
+
+
+def _is_strength(before: str, after: str, per: str, strengths_before: bool) -> bool:
+    """'capsules (100 mg, 300 mg, 400 mg)', 'oral solution 250 mg per 5 mL': what a product
+    contains, not how much to take."""
+    if "ml" in per and "kg" not in per:
+        return True  # a concentration
+    if frequency_per_day(after[:40])[0] is not None:
+        return False
+    return bool(_FORM_BEFORE.search(before)) or (strengths_before and bool(_LIST_GLUE.match(before)))
+
+
+def _not_a_dose(text: str, match: re.Match[str], before: str, previous: int | None, drug_id: str) -> bool:
+    """A kidney-function threshold, a restatement in brackets, or another drug's dose."""
+    if match.group("unit").lower() == "ml" and _CLEARANCE.match(text[match.end():]):
+        return True  # "creatinine clearance 30 mL/min"
+    per_day = "day" in (match.group("per") or "").lower()
+    if previous is not None and before.rstrip().endswith("(") and len(before) < 25 and not per_day:
+        return True  # "80 mg a day (20 mg four times a day)"; "(900 mg/day)" is the day's total
+    word = re.search(r"([A-Za-z][\w-]+)\s*$", before)
+    other = drug_lexicon().lookup(word.group(1)) if word else None
+    return other is not None and other.name.lower() not in drug_id.lower()
+
+
 def _label_of(doc: Document, sentence: Sentence) -> str:
     block = doc.lines[sentence.block_index].block.text
     return block.split(":", 1)[0] if ":" in block[:60] else ""
@@ -78,6 +107,8 @@ def extract_dosing(doc: Document) -> list[dict[str, Any]]:
         label = _label_of(doc, sentence)
         amounts = [m for m in AMOUNT.finditer(text)]
         previous_end = 0
+        previous_outside: int | None = None
+        skipped_strength = False
         for index, match in enumerate(amounts):
             next_start = amounts[index + 1].start() if index + 1 < len(amounts) else len(text)
             before = text[previous_end:match.start()]
@@ -85,11 +116,20 @@ def extract_dosing(doc: Document) -> list[dict[str, Any]]:
             previous_end = match.end()
             unit = unit_of(match.group("unit"))
             per = (match.group("per") or "").lower()
+            strength = _is_strength(before, after, per, strengths_before=index > 0 and skipped_strength)
+            skipped_strength = strength
+            if strength or _not_a_dose(text, match, before, previous_outside, doc.drug_id):
+                previous_outside = match.end()
+                continue
+            previous_outside = match.end()
             if unit == "%" and not re.search(r"\b(increas|decreas|reduc)\w*", before, re.IGNORECASE):
                 continue
             phase = phase_of(before, sentence.lead, text) or "usual"
             low = to_number(match.group("a"))
-            high = to_number(match.group("b")) if match.group("b") else low
+            second = match.group("b") or match.group("b2")
+            high = to_number(second) if second else low
+            if " and " in match.group() and not re.search(r"\bbetween\s*$", before, re.IGNORECASE):
+                low = high  # "on day 2 and 300 mg": a list, not a range
             freq_min, freq_max = frequency_per_day(after[:60]) if "day" not in per else (None, None)
             per_day = "day" in per or "24 hours" in per or bool(_PER_DAY_BEFORE.search(before[-40:]))
             if not per_day and freq_min is None and phase == "maximum" and re.search(r"\b(a|per) day\b|daily", text, re.IGNORECASE):

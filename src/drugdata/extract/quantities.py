@@ -18,7 +18,8 @@ __all__ = [
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"  # 1,000 is a thousand: pages are English
 AMOUNT = re.compile(
-    rf"(?<![\w.])(?P<a>{_NUM})(?:\s*(?:-|–|—|to|and)\s*(?P<b>{_NUM}))?\s*"
+    rf"(?<![\w.])(?P<a>{_NUM})(?:\s*(?:-|–|—|to|and)\s*(?P<b>{_NUM})|"
+    rf"\s*(?P<same>mg|mcg|g|mL)\s*(?:-|–|—|to)\s*(?P<b2>{_NUM})(?=\s*(?P=same)\b))?\s*"
     r"(?P<unit>mg/kg|mcg/kg|mg/m2|mg|mcg|µg|micrograms?|milligrams?|grams?|g|mL|ml|units?|IU|%)(?![a-zA-Z])"
     r"(?P<per>\s*/\s*(?:day|d|dose|kg|week|5 ?mL|mL|hour)\b|"
     r"\s+(?:per|a|an|each)\s+(?:day|24 hours|dose|kg|week|5 ?mL|mL|hour)\b)?",

@@ -31,13 +31,15 @@ _SPLIT = re.compile(r"\s*(?:,|;|\band/or\b|\bas well as\b|(?<!,)\s\band\b|(?<!,)
                     re.IGNORECASE)
 _LEADING = re.compile(
     r"^(?:and|or|also|other|some|certain|more|a|an|the|any|possible|including|such as|like|"
-    r"especially|particularly|e\.g\.|eg|for example|mainly|mostly|even|very|signs of|symptoms of)\s+",
+    r"especially|particularly|e\.g\.|eg|for example|mainly|mostly|even|very|signs of|symptoms of|"
+    r"(?:people|patients|users) (?:report|reported|experience|notice|get|have|develop)|"
+    r"(?:stop taking it and )?(?:seek|get) (?:\w+ )?(?:care|help|attention) (?:for|if))\s+",
     re.IGNORECASE,
 )
 _TRAILING = re.compile(
     r"\s+(?:which|that|who|when|where|while|if|because|since|although|though|but|so|"
     r"especially|particularly|in (?:people|patients|adults|children|some|those)|"
-    r"may|can|could|might|should|will|have|has|had|are|is|were|was|each)\b.*$",
+    r"may|can|could|might|should|will|have|has|had|are|is|were|was|each)\b.*$|:\s.*$",
     re.IGNORECASE,
 )
 

@@ -80,12 +80,21 @@ def _is_bold_only(token: Token) -> bool:
 
 def parse(text: str, path: str) -> Page:
     meta, body = split_front_matter(normalize(text))
-    tokens = MarkdownIt("commonmark").parse(body)
+    tokens = MarkdownIt("commonmark").enable("table").parse(body)  # GFM pipe tables too
     blocks: list[Block] = []
     list_depth = 0
     pending: str | None = None  # "heading:N" or "item"
+    cells: list[str] | None = None  # the cells of the table row being read
     for token in tokens:
-        if token.type in ("bullet_list_open", "ordered_list_open"):
+        if token.type == "tr_open":
+            cells = []
+        elif token.type == "tr_close":
+            if cells and any(cells):
+                blocks.append(Block("table_row", " | ".join(c for c in cells if c), 0, tuple(cells)))
+            cells = None
+        elif cells is not None and token.type == "inline":
+            cells.append(_inline_text(token))
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
             list_depth += 1
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             list_depth -= 1
