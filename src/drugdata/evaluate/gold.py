@@ -24,6 +24,7 @@ from drugdata.contracts import CONTEXTS, FREQUENCY_CLASSES, PHASES, RECOMMENDATI
 from drugdata.evaluate.scoring import Score
 from drugdata.models import Block
 from drugdata.normalize import Lexicon, agent_lexicon, condition_lexicon, effect_lexicon, key
+from drugdata.readers.html import row_block
 from drugdata.readers.metadata import load_manifest
 
 __all__ = ["Ratio", "evaluate_gold", "gold_markdown", "gold_pages", "run_gold", "validate_gold"]
@@ -174,10 +175,9 @@ def _dosing(tally: _Tally, gold: list[dict[str, Any]], rows: list[dict[str, Any]
 def _evidence_block(line: str) -> Block:
     """Evidence keeps no block kind: a line of cells with figures or prose is a table row (a
     menu's "Home | Drugs | Shop" cells are short link labels)."""
-    cells = tuple(c.strip() for c in line.split(" | "))
-    if len(cells) >= 2 and any(re.search(r"\d", c) or len(c.split()) >= 3 for c in cells):
-        return Block("table_row", line, 0, cells)
-    return Block("item", line)
+    cells = [c.strip() for c in line.split(" | ")]
+    row = row_block(cells) if len(cells) >= 2 and any(re.search(r"\d", c) or len(c.split()) >= 3 for c in cells) else None
+    return row or Block("item", line)
 
 
 def _score_page(tally: _Tally, state: pipeline.DocState, gold: dict[str, Any]) -> None:

@@ -7,6 +7,7 @@ trigger verbs ("include", "can cause"), and from known terms in side-effect sect
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -104,6 +105,10 @@ def _names_context(phrase: str) -> bool:
     return any(pattern.search(phrase) for _, pattern in _CONTEXTS)
 
 
+_SYNDROME_WORD = re.compile(r"\b(?:syndrome|injury|damage|failure|toxicity|acidosis|reaction|diarrh(?:o)?ea|"
+                            r"low (?:sodium|magnesium|potassium|blood sugar)|high (?:potassium|blood sugar))$", re.IGNORECASE)
+
+
 def _syndrome(phrase: str) -> bool:
     """A named effect whose listed signs are not effects of their own ('Liver injury: nausea, ...')."""
     core = trim_phrase(_PAREN.sub("", phrase))
@@ -112,8 +117,6 @@ def _syndrome(phrase: str) -> bool:
     return named and len(core.split()) <= 5 and not _names_context(phrase) and not _AE_CUE.search(core)
 
 
-_SYNDROME_WORD = re.compile(r"\b(?:syndrome|injury|damage|failure|toxicity|acidosis|reaction|diarrh(?:o)?ea|"
-                            r"low (?:sodium|magnesium|potassium|blood sugar)|high (?:potassium|blood sugar))$", re.IGNORECASE)
 _WHICH_CAUSES = re.compile(r"^([^,;:()]{2,60}),\s+(?:which|that) (?:can|may|could|might) ", re.IGNORECASE)
 _SIGNS_AFTER = re.compile(r",\s+(?:with|including|marked by|causing)\s+", re.IGNORECASE)
 
@@ -137,7 +140,7 @@ _CIRCUMSTANCE = re.compile(r"\b(?:(?:people|patients|those|anyone|adults|childre
                            r"history of|risk (?:rises|is higher|increases) (?:with|in))\b[^,;:.]*$", re.IGNORECASE)
 
 
-def _circumstance(text: str, start: int, end: int) -> bool:
+def _circumstance(text: str, start: int) -> bool:
     """'switching into mania in people with bipolar disorder': the condition a risk depends on."""
     before = text[max(0, start - 60):start]
     return bool(_CIRCUMSTANCE.search(before))
@@ -325,7 +328,7 @@ def extract_adverse_effects(doc: Document) -> list[dict[str, Any]]:
         ae_lead = bool(sentence.block_kind == "item" and sentence.lead and _AE_CUE.search(sentence.lead))
         if scan_all or sentence.section in AE_SECTIONS or (ae_lead and sentence.section not in _SKIP_SECTIONS):
             known = effects.scan(text) + (extra.scan(text) if extra else [])
-            conditions = condition_lexicon().scan(text)
+            conditions = condition_lexicon().scan(text) if known else []
             # "postherpetic neuralgia trials": a word inside a longer condition's name is no effect
             spans += [(m.start, m.end) for m in known
                       if not any(c.start <= m.start and m.end <= c.end and c.end - c.start > m.end - m.start
@@ -337,7 +340,7 @@ def extract_adverse_effects(doc: Document) -> list[dict[str, Any]]:
             spans = [(a, min(b, region[0])) if a < region[0] < b else (a, b) for a, b in spans
                      if not (region[0] <= a and b <= region[1])]
             spans = [s for s in (_trimmed(text, a, b) for a, b in spans) if s]
-        spans = [s for s in spans if not _circumstance(text, *s)]
+        spans = [(a, b) for a, b in spans if not _circumstance(text, a)]
         spans, aliases = _distribute(text, sorted(set(spans)), effects)
         taken: list[tuple[int, int]] = []
         names: set[str] = set()
@@ -393,8 +396,5 @@ _ALLERGY = "HP:0012393"
 def _without_bare_allergy(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """'Allergic reactions such as hives and angioedema': the signs are the effects, the
     reaction is their context."""
-    by_statement: dict[tuple[str, str], int] = {}
-    for row in rows:
-        key = (row["doc_id"], row["evidence"])
-        by_statement[key] = by_statement.get(key, 0) + 1
+    by_statement = Counter((row["doc_id"], row["evidence"]) for row in rows)
     return [r for r in rows if not (r["effect_id"] == _ALLERGY and by_statement[(r["doc_id"], r["evidence"])] > 1)]

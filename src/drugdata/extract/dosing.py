@@ -16,6 +16,7 @@ from drugdata.extract.quantities import (
     routes_in,
     to_number,
     unit_of,
+    upper_amount,
 )
 from drugdata.models import Document, Sentence
 from drugdata.normalize import condition_lexicon, drug_lexicon
@@ -80,12 +81,12 @@ def _is_strength(before: str, after: str, per: str, strengths_before: bool) -> b
     return bool(_FORM_BEFORE.search(before)) or (strengths_before and bool(_LIST_GLUE.match(before)))
 
 
-def _not_a_dose(text: str, match: re.Match[str], before: str, previous: int | None, drug_id: str) -> bool:
+def _not_a_dose(text: str, match: re.Match[str], before: str, after_another: bool, drug_id: str) -> bool:
     """A kidney-function threshold, a restatement in brackets, or another drug's dose."""
     if match.group("unit").lower() == "ml" and _CLEARANCE.match(text[match.end():]):
         return True  # "creatinine clearance 30 mL/min"
     per_day = "day" in (match.group("per") or "").lower()
-    if previous is not None and before.rstrip().endswith("(") and len(before) < 25 and not per_day:
+    if after_another and before.rstrip().endswith("(") and len(before) < 25 and not per_day:
         return True  # "80 mg a day (20 mg four times a day)"; "(900 mg/day)" is the day's total
     word = re.search(r"([A-Za-z][\w-]+)\s*$", before)
     other = drug_lexicon().lookup(word.group(1)) if word else None
@@ -107,7 +108,6 @@ def extract_dosing(doc: Document) -> list[dict[str, Any]]:
         label = _label_of(doc, sentence)
         amounts = [m for m in AMOUNT.finditer(text)]
         previous_end = 0
-        previous_outside: int | None = None
         skipped_strength = False
         for index, match in enumerate(amounts):
             next_start = amounts[index + 1].start() if index + 1 < len(amounts) else len(text)
@@ -118,15 +118,13 @@ def extract_dosing(doc: Document) -> list[dict[str, Any]]:
             per = (match.group("per") or "").lower()
             strength = _is_strength(before, after, per, strengths_before=index > 0 and skipped_strength)
             skipped_strength = strength
-            if strength or _not_a_dose(text, match, before, previous_outside, doc.drug_id):
-                previous_outside = match.end()
+            if strength or _not_a_dose(text, match, before, index > 0, doc.drug_id):
                 continue
-            previous_outside = match.end()
             if unit == "%" and not re.search(r"\b(increas|decreas|reduc)\w*", before, re.IGNORECASE):
                 continue
             phase = phase_of(before, sentence.lead, text) or "usual"
             low = to_number(match.group("a"))
-            second = match.group("b") or match.group("b2")
+            second = upper_amount(match)
             high = to_number(second) if second else low
             if " and " in match.group() and not re.search(r"\bbetween\s*$", before, re.IGNORECASE):
                 low = high  # "on day 2 and 300 mg": a list, not a range

@@ -125,7 +125,8 @@ def extract_indications(doc: Document) -> list[dict[str, Any]]:
         if sentence.section in _SKIP_SECTIONS or (sentence.block_kind == "heading" and not label_use):
             continue
         text = sentence.text
-        if sentence.section in _USE_SECTIONS and sentence.block_kind == "para":
+        in_use_section = sentence.section in _USE_SECTIONS
+        if in_use_section and sentence.block_kind == "para":
             said = status_of(text)
             if said != "unspecified":
                 stated[sentence.heading] = said
@@ -134,7 +135,6 @@ def extract_indications(doc: Document) -> list[dict[str, Any]]:
                        and (bool(_ITEM_LEAD.search(sentence.lead)) or sentence.lead.rstrip().endswith(":")))
         trigger = _TRIGGER.search(text)
         anchor_status = None
-        in_use_section = sentence.section in _USE_SECTIONS
         if in_use_section and (_USE_WORD.search(text) or sentence.block_kind == "item"):
             tail_start = 0
         elif trigger:
@@ -148,16 +148,15 @@ def extract_indications(doc: Document) -> list[dict[str, Any]]:
         else:
             continue
         unnegated = _OFF_LABEL.sub("", text) if _OFF_LABEL_CONTEXT.search(text) else text
-        if _NOT_FOR.search(unnegated[:tail_start + 40]) or (tail_start == 0 and _NOT_FOR.search(unnegated)):
+        if _NOT_FOR.search(unnegated if tail_start == 0 else unnegated[:tail_start + 40]):
             continue
         status = anchor_status or status_of(text, sentence.lead if lead_is_use or in_use_section else None,
                                             sentence.heading, section=sentence.section)
         if status == "unspecified" and in_use_section and sentence.block_kind == "item":
             status = stated.get(sentence.heading, status)  # "its FDA-approved list is long. Main groups: ..."
         status = "approved" if label_use and status == "unspecified" else status
-        matches = _uses(text, tail_start, lexicon.scan(text[tail_start:]) if tail_start == 0 else
-                        [Match(tail_start + m.start, tail_start + m.end, m.surface, m.concept)
-                         for m in lexicon.scan(text[tail_start:])])
+        matches = _uses(text, tail_start, [Match(tail_start + m.start, tail_start + m.end, m.surface, m.concept)
+                                           for m in lexicon.scan(text[tail_start:])])
         group = LABEL.match(text) if in_use_section else None
         if group and any(m.start >= group.start(2) for m in matches):
             matches = [m for m in matches if m.start >= group.start(2)]  # "Skin diseases: pemphigus, ..."

@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from drugdata.extract.quantities import AMOUNT, dosage_form_of, route_of, to_number, unit_of
+from drugdata.extract.quantities import (
+    AMOUNT,
+    dosage_form_of,
+    route_of,
+    to_number,
+    unit_of,
+    upper_amount,
+)
 from drugdata.models import Document
 
 __all__ = ["extract_products"]
@@ -23,7 +30,7 @@ def extract_products(doc: Document) -> list[dict[str, Any]]:
         form = dosage_form_of(text, sentence.heading)
         for match in AMOUNT.finditer(text):
             unit = unit_of(match.group("unit"))
-            if unit not in ("mg", "mcg", "g", "mL", "units") or match.group("b"):
+            if unit not in ("mg", "mcg", "g", "mL", "units") or upper_amount(match):
                 continue
             per = (match.group("per") or "").strip().lower()
             if per and "ml" in per:

@@ -14,6 +14,7 @@ __all__ = [
     "route_of",
     "to_number",
     "unit_of",
+    "upper_amount",
 ]
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"  # 1,000 is a thousand: pages are English
@@ -69,6 +70,11 @@ _POPULATIONS = [
     ("hepatic_impairment", r"\b(liver|hepatic)\b"),
     ("adult", r"\badults?\b"),
 ]
+
+
+def upper_amount(match: re.Match[str]) -> str | None:
+    """The second figure of an AMOUNT range ("5-10 mg", "5 mg to 10 mg"), or None for one figure."""
+    return match.group("b") or match.group("b2")
 
 
 def to_number(token: str) -> float:

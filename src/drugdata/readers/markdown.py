@@ -9,6 +9,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from drugdata.models import Block, Page
+from drugdata.readers.html import row_block
 from drugdata.readers.text import normalize
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -89,8 +90,8 @@ def parse(text: str, path: str) -> Page:
         if token.type == "tr_open":
             cells = []
         elif token.type == "tr_close":
-            if cells and any(cells):
-                blocks.append(Block("table_row", " | ".join(c for c in cells if c), 0, tuple(cells)))
+            row = row_block(cells or [])
+            blocks += [row] if row else []
             cells = None
         elif cells is not None and token.type == "inline":
             cells.append(_inline_text(token))
