@@ -35,6 +35,30 @@ def test_heading_of_removed_promotion_goes_too():
     assert _texts(blocks) == ["Baclofen relaxes muscles."]
 
 
+def test_link_lists_newsletters_and_share_bars_go_but_content_stays():
+    blocks = [
+        Block("para", "Baclofen relaxes muscles."),
+        Block("para", "Subscribe to the Weekly Dose — no spam, unsubscribe any time."),
+        Block("para", "Share: Facebook · X · Email"),
+        Block("para", "[Sign up]"),
+        Block("para", "Author: Jane Roe, PharmD — clinical pharmacist."),
+        Block("para", "Following spasticity programs? Book a walkthrough of our tracker."),
+        Block("heading", "Related on the site"),
+        Block("item", "Tizanidine vs baclofen: which fits?"),
+        Block("item", "Living with spasticity"),
+        Block("heading", "Side effects"),
+        Block("item", "Drowsiness"),
+        Block("para", "The information on this page is not a substitute for a consultation with your doctor."),
+    ]
+    assert _texts(blocks) == ["Baclofen relaxes muscles.", "Side effects", "Drowsiness"]
+
+
+def test_a_related_list_ends_at_the_first_sentence():
+    blocks = [Block("para", "Baclofen relaxes muscles."), Block("heading", "Keep reading"),
+              Block("item", "Baclofen guide"), Block("para", "Baclofen can cause drowsiness.")]
+    assert _texts(blocks) == ["Baclofen relaxes muscles.", "Baclofen can cause drowsiness."]
+
+
 def test_repeated_title_dropped_but_repeated_list_items_kept():
     blocks = [Block("heading", "Baclofen guide"), Block("item", "Seizures"), Block("para", "Baclofen text."),
               Block("item", "Seizures"), Block("heading", "Baclofen guide")]

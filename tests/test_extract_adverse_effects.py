@@ -81,9 +81,53 @@ Side effects
   • Allergic reaction: hives, swelling of the face, lips or tongue, trouble breathing.
 """
     effects = _effects(document, page)
-    assert {"abnormality of the liver", "hypomagnesemia", "urticaria", "facial edema", "dyspnea"} <= set(effects)
+    # in an allergic reaction, swelling of the face, lips or tongue is angioedema
+    assert {"abnormality of the liver", "hypomagnesemia", "urticaria", "angioedema", "dyspnea"} <= set(effects)
     assert not set(effects) & {"nausea", "dark urine", "jaundice", "tremor", "seizure", "fever", "allergy"}
     assert effects["urticaria"]["context"] == "allergic"
+
+
+def test_effects_stated_outside_a_side_effect_section(document):
+    page = """Baclofen guide
+
+Baclofen is a muscle relaxant; this page is about baclofen.
+
+Dosing
+
+The dose is lowered slowly at the end of treatment.
+Discontinuation symptoms include irritability, electric-shock-like sensations and insomnia.
+Below: what it is for, how much is too much, and what to avoid.
+
+Warnings
+
+Other serious problems: heart failure, kidney damage and anemia.
+An allergic reaction shows up as hives and breathing difficulty.
+It should not be used after a recent heart attack.
+These stomach problems are worst in the first weeks and improve later.
+"""
+    effects = _effects(document, page)
+    assert {"irritability", "insomnia", "congestive heart failure", "nephropathy", "anemia", "urticaria",
+            "dyspnea"} <= set(effects)
+    assert effects["irritability"]["context"] == "withdrawal"
+    assert effects["urticaria"]["context"] == "allergic"
+    assert not set(effects) & {"sensations", "below", "how much", "myocardial infarction", "improve"}
+
+
+def test_glosses_joined_effects_and_circumstances(document):
+    page = """Baclofen guide
+
+Baclofen is a muscle relaxant; this page is about baclofen.
+
+Side effects
+
+  • ringing in the ears (tinnitus)
+  • anaphylaxis with breathing difficulty
+  • hypomania in bipolar disorder
+  • eye pain with vision changes (angle-closure glaucoma)
+"""
+    effects = _effects(document, page)
+    assert {"tinnitus", "anaphylactic shock", "dyspnea", "mania", "angle closure glaucoma"} <= set(effects)
+    assert not set(effects) & {"bipolar affective disorder", "ocular pain", "abnormality of vision"}
 
 
 def test_shared_words_of_a_coordination(document):

@@ -9,22 +9,23 @@ import re
 from functools import lru_cache
 
 from drugdata.models import Block, Line
+from drugdata.sections import classify_heading
 from drugdata.vocabulary import read_yaml
 
 __all__ = ["clean_blocks", "is_boilerplate", "layout"]
 
 
 @lru_cache(maxsize=1)
-def _rules() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """Each rule list as one alternation: one search per block instead of one per rule."""
     rules = read_yaml("boilerplate.yaml")
     either = lambda pats: re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)
-    return either(rules["drop_block"]), either(rules["person_bio"])
+    return either(rules["drop_block"]), either(rules["person_bio"]), either(rules["link_list_heading"])
 
 
 def is_boilerplate(block: Block, drug_names: re.Pattern[str] | None = None) -> bool:
     """True for chrome: shop lines, menus, share bars, bios, promotions."""
-    drop, bio = _rules()
+    drop, bio, _ = _rules()
     text = block.text.strip()
     if block.kind == "table_row":  # cell separators are not a menu's "Home | Drugs | Shop"
         text = "; ".join(cell for cell in block.cells if cell) or text
@@ -45,6 +46,26 @@ def _drop_leading_chrome(blocks: list[Block], drug_names: re.Pattern[str] | None
     return blocks
 
 
+def _drop_link_lists(blocks: list[Block]) -> list[Block]:
+    """'Related' and the article titles under it: short lines with no sentence end, up to a
+    heading that names a section of the monograph."""
+    link_heading = _rules()[2]
+    kept: list[Block] = []
+    in_list = False
+    for block in blocks:
+        text = block.text.strip()
+        if block.kind == "heading" and link_heading.match(text):
+            in_list = True
+            continue
+        names_section = block.kind == "heading" and classify_heading(text) is not None
+        if in_list and not names_section and block.kind != "table_row" and len(text.split()) <= 12 \
+                and not text.endswith((".", ":")):
+            continue
+        in_list = False
+        kept.append(block)
+    return kept
+
+
 def clean_blocks(blocks: list[Block], drug_names: re.Pattern[str] | None = None,
                  chrome: bool = True) -> list[Block]:
     """Drop boilerplate, repeated blocks and headings left with nothing under them.
@@ -53,7 +74,7 @@ def clean_blocks(blocks: list[Block], drug_names: re.Pattern[str] | None = None,
     searching its long paragraphs for them was a fifth of the time spent on a label.
     """
     if chrome:
-        blocks = _drop_leading_chrome(blocks, drug_names)
+        blocks = _drop_link_lists(_drop_leading_chrome(blocks, drug_names))
     kept: list[Block | None] = []
     seen: set[tuple[str, str]] = set()
     for block in blocks:

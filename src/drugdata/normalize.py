@@ -19,7 +19,7 @@ _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _MAX_WORDS = 8
 _MODIFIERS = {"severe", "mild", "serious", "extreme", "very", "some", "other", "certain",
               "occasional", "persistent", "sudden", "possible", "rare", "significant",
-              "increased", "excessive", "unusual", "general", "moderate", "chronic", "acute"}
+              "increased", "excessive", "unusual", "general", "widespread", "moderate", "chronic", "acute"}
 
 
 def _fold(word: str) -> str:

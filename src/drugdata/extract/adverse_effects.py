@@ -18,6 +18,7 @@ from drugdata.extract.frequency import frequency_of
 from drugdata.extract.text_utils import LABEL, is_label, is_negated, split_enumeration, trim_phrase
 from drugdata.models import Document, Sentence
 from drugdata.normalize import Lexicon, agent_lexicon, condition_lexicon, effect_lexicon
+from drugdata.vocabulary import Concept
 
 __all__ = ["extra_effect_terms", "extract_adverse_effects"]
 
@@ -42,16 +43,24 @@ _AE_CUE = re.compile(
     r"can cause|may cause|get (?:(?:urgent|immediate|emergency|medical) )*help|seek (medical|emergency)|call your doctor|"
     r"effects include|effects:|were:|warnings?|linked to)\b", re.IGNORECASE)
 _SKIP_SECTIONS = {"interactions", "mechanism", "dosing", "indications", "off_label", "contraindications"}
+# Outside a side-effect section these still list effects: "Discontinuation symptoms include ...",
+# "Stopping suddenly can cause ...", "Signs of an allergic reaction: ...", "Other serious problems: ...".
+_CONTEXT_CUE = re.compile(r"\b(?:withdrawal|discontinuation|stopp\w+ (?:suddenly|abruptly)|overdos\w*|too much|"
+                          r"allerg\w*|hypersensitivity|anaphyla\w*)\b", re.IGNORECASE)
+_LISTED_AFTER_CUE = re.compile(r"\b(?:side[- ]effects?|adverse \w+|reactions?|problems?|risks|signs|symptoms|complaints)\b"
+                               r"[^.;:]{0,30}?(?::|\b(?:include[sd]?|including|such as)\b)",
+                               re.IGNORECASE)
+_NO_STATEMENT_SECTIONS = {"interactions", "indications", "off_label", "contraindications", "mechanism"}
 _INTERACTION_CUE = re.compile(r"\b(interact\w*|combined with|together with|concomitant|alcohol)\b", re.IGNORECASE)
 _TRIGGER = re.compile(
-    r"\b(?:include[sd]?|including|such as|like|experience[sd]?|cause[sd]?|causing|lead to|"
+    r"(?<!-)\b(?:include[sd]?|including|such as|like|experience[sd]?|cause[sd]?|causing|lead to|"
     r"leads to|led to|result(?:s|ed)? in|produce[sd]?|if you (?:have|notice|experience|develop|get)|"
-    r"signs of|symptoms of|consist of|comprise|(?:can|may|could) trigger|presents? as|present as|"
+    r"signs of|symptoms of|consist of|comprise|shows? up as|(?:can|may|could) trigger|presents? as|present as|"
     r"(?:have|has|had) had|help for|(?:been )?linked (?:to|with)|(?:risks|problems) (?:are|were)|"
     # "Less common were a, b", "the most frequent adverse reaction was a"
     r"(?:common|frequent|rare|uncommon)(?: (?:adverse |side )?(?:ones|effects?|reactions?))? (?:were|are|was|is))"
     r"\b:?(?:\s+|$)", re.IGNORECASE)
-_STRONG_TRIGGER = re.compile(r"\b(side[- ]effects?|symptoms|reactions|signs|effects)\b[^.;]{0,40}?"
+_STRONG_TRIGGER = re.compile(r"\b(side[- ]effects?|symptoms|reactions|signs|effects|risks|problems|complaints)\b[^.;]{0,40}?"
                              r"\b(include[sd]?|including|such as|like|are|were)\b|^[^:]{1,40}:", re.IGNORECASE)
 _AFTER_LIST = re.compile(r"\b(have been reported|were reported|may occur|can occur|are (also )?(possible|common|reported))\b", re.IGNORECASE)
 _SERIOUS = re.compile(
@@ -80,7 +89,8 @@ _GENERIC = {"side", "effect", "symptom", "problem", "reaction", "risk", "other",
             "thing", "condition", "sign", "complaint", "issue", "change", "some", "many", "most",
             "serious", "common", "rare", "le", "more", "very", "mild", "severe", "list", "all", "you",
             "who", "what", "when", "how", "why", "reported", "ones", "new", "include", "includes", "high", "low",
-            "rarely", "after", "young", "adult", "care"}
+            "rarely", "after", "young", "adult", "care", "type", "kind", "one", "stop", "taking", "seek",
+            "get", "help", "are", "is", "watch", "look", "for", "caution"}
 _CLAUSE_END = re.compile(r",?\s+(?:which|that|who|when|where|while|because|but|so|if|as it|and (?:may|can|might|could))\b", re.IGNORECASE)
 _PAREN = re.compile(r"\s*\(([^)]*)\)")
 _OWN_PCT = re.compile(r"\s*\(([^)]*\d\s*%[^)]*)\)")
@@ -132,17 +142,22 @@ _SIGNS_OF = re.compile(r"\b(?:signs?|symptoms?|warning signs?) of\s+([^:;,]{3,50
                        re.IGNORECASE)
 _MAY_MEAN = re.compile(r"\s[—–-]{1,2}\s+(?:possible|possibly|could be|may be|might be|can mean|may mean|may signal|"
                        r"(?:a )?signs? of|suggests?)\b\s*(.+)$", re.IGNORECASE)
+_WARNING_SIGNS = re.compile(r"^\W*(?:the )?(?:early )?warning signs (?:include|are)\b", re.IGNORECASE)
 _QUALIFIER = re.compile(r",?\s+(?:especially|particularly|mainly|mostly)\b|,\s+in (?:people|patients|those) with\b",
                         re.IGNORECASE)
 
 
 _CIRCUMSTANCE = re.compile(r"\b(?:(?:people|patients|those|anyone|adults|children|women|men) (?:with|who have|who had)|"
-                           r"history of|risk (?:rises|is higher|increases) (?:with|in))\b[^,;:.]*$", re.IGNORECASE)
+                           r"history of|risk (?:rises|is higher|increases) (?:with|in))\b[^,;:.]*$|"
+                           r"\b(?:contraindicated|avoided|(?:should|must) not be (?:used|taken|given)|do not (?:use|take)|"
+                           r"caution(?:ed)? (?:with|in))\b[^;:.]*$|"
+                           r"[a-z](?<!rebound)(?<!increase)(?<!rise)(?<!drop)(?<!changes)(?<!change)(?<!decrease)(?<!bleeding) in "
+                           r"(?:people with |those with )?$", re.IGNORECASE)  # "hypomania in bipolar disorder"
 
 
 def _circumstance(text: str, start: int) -> bool:
     """'switching into mania in people with bipolar disorder': the condition a risk depends on."""
-    before = text[max(0, start - 60):start]
+    before = text[max(0, start - 80):start]
     return bool(_CIRCUMSTANCE.search(before))
 
 
@@ -156,6 +171,8 @@ def _signs_region(sentence: Sentence) -> tuple[int, int] | None:
     signs = _SIGNS_OF.search(text)
     if signs and _syndrome(signs.group(1)):
         return signs.end(), len(text)
+    if _WARNING_SIGNS.match(text):  # the signs of a reaction the statement before named
+        return 0, len(text)
     may_mean = _MAY_MEAN.search(text)
     if may_mean:
         return 0, may_mean.start()
@@ -203,9 +220,13 @@ def _candidates(sentence: Sentence) -> list[tuple[int, int]]:
         body = label.group(2)
         if sentence.block_kind != "item" or not _TRIGGER.search(body):
             spans += [(a + body_offset, b + body_offset) for a, b in split_enumeration(body)
-                      if len(body[a:b].split()) <= 6]
+                      if len(_PAREN.sub("", body[a:b]).split()) <= 6]
             return spans
     elif sentence.block_kind == "item" and len(_PAREN.sub("", text).split()) <= 8:
+        example = _EXAMPLES.search(text)  # "arrhythmias such as atrial fibrillation": both
+        if example:
+            return split_enumeration(text[:example.start()]) + [
+                (a + example.end(), b + example.end()) for a, b in split_enumeration(text[example.end():])]
         return split_enumeration(text)
     which = _WHICH_CAUSES.match(text) if sentence.block_kind == "item" else None
     if which:
@@ -229,6 +250,7 @@ def _candidates(sentence: Sentence) -> list[tuple[int, int]]:
     return spans
 
 
+_EXAMPLES = re.compile(r"\s+(?:such as|including|e\.g\.,?)\s+", re.IGNORECASE)
 _OF_PHRASE = re.compile(r"\b(of|in|on|around) (the |your )?[a-z]+$", re.IGNORECASE)
 
 
@@ -290,6 +312,25 @@ def _distribute(text: str, spans: list[tuple[int, int]], effects: Lexicon,
     return out, aliases
 
 
+_WITH = re.compile(r"\s+with\s+", re.IGNORECASE)
+
+
+def _split_with(text: str, spans: list[tuple[int, int]], effects: Lexicon) -> list[tuple[int, int]]:
+    """'anaphylaxis with breathing difficulty', 'weight loss with increased appetite': two effects
+    when either side is a known one and the whole is not."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        phrase = text[start:end]
+        joint = _WITH.search(phrase)
+        if joint and effects.lookup(phrase) is None and not _named_in_gloss(text, end, effects):
+            head, tail = (start, start + joint.start()), (start + joint.end(), end)
+            if effects.lookup(text[head[0]:head[1]]) or effects.lookup(text[tail[0]:tail[1]]):
+                out += [head, tail]
+                continue
+        out.append((start, end))
+    return out
+
+
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
     raw = text[start:end].split("[")[0]  # "hepatotoxicity [see Warnings and Precautions (5.1)]"
     core = trim_phrase(_PAREN.sub("", raw))
@@ -310,7 +351,15 @@ def _in_ae_context(sentence: Sentence) -> bool:
         return True
     if sentence.block_kind == "item" and sentence.lead and _AE_CUE.search(sentence.lead):
         return sentence.section not in _SKIP_SECTIONS or bool(re.search(r"side[- ]effect|symptom", sentence.lead, re.IGNORECASE))
-    return sentence.section not in _SKIP_SECTIONS and bool(re.search(r"\bside[- ]effects?\b|\badverse\b", sentence.text, re.IGNORECASE))
+    if sentence.section in _NO_STATEMENT_SECTIONS:
+        return False
+    text = sentence.text
+    label = LABEL.match(text)
+    if _CONTEXT_CUE.search(text) and (_TRIGGER.search(text) or (label and _CONTEXT_CUE.search(label.group(1)))):
+        return True  # "Discontinuation symptoms include ...", even in a dosing section
+    if sentence.section in _SKIP_SECTIONS:
+        return False
+    return bool(re.search(r"\bside[- ]effects?\b|\badverse\b", text, re.IGNORECASE) or _LISTED_AFTER_CUE.search(text))
 
 
 def extract_adverse_effects(doc: Document) -> list[dict[str, Any]]:
@@ -340,7 +389,7 @@ def extract_adverse_effects(doc: Document) -> list[dict[str, Any]]:
             spans = [(a, min(b, region[0])) if a < region[0] < b else (a, b) for a, b in spans
                      if not (region[0] <= a and b <= region[1])]
             spans = [s for s in (_trimmed(text, a, b) for a, b in spans) if s]
-        spans = [(a, b) for a, b in spans if not _circumstance(text, a)]
+        spans = [(a, b) for a, b in _split_with(text, spans, effects) if not _circumstance(text, a)]
         spans, aliases = _distribute(text, sorted(set(spans)), effects)
         taken: list[tuple[int, int]] = []
         names: set[str] = set()
@@ -350,6 +399,8 @@ def extract_adverse_effects(doc: Document) -> list[dict[str, Any]]:
                 continue
             looked_up = aliases.get((start, end), phrase)
             concept = effects.lookup(looked_up) or (extra.lookup(looked_up) if extra else None)
+            if concept is None or concept.id in _SWELLING_IDS:
+                concept = _named_in_gloss(text, end, effects) or _angioedema(sentence, phrase, effects) or concept
             if concept is None:
                 words = phrase.split()
                 if (not open_vocabulary or len(words) > 5 or _is_generic(phrase) or re.search(r"\d", phrase)
@@ -357,7 +408,8 @@ def extract_adverse_effects(doc: Document) -> list[dict[str, Any]]:
                         or agents.lookup(phrase) or not re.match(r"[A-Za-z]", phrase)):
                     continue
             name = concept.name.lower() if concept else looked_up.lower()
-            if is_negated(text, start) or name in names or _NOT_AN_EFFECT.match(phrase):
+            if (is_negated(text, start) or name in names or _NOT_AN_EFFECT.match(phrase)
+                    or (text.rstrip().endswith(":") and _names_context(phrase))):  # "Allergic reaction - get help if:"
                 continue  # one row per effect per statement
             names.add(name)
             taken.append((start, end))
@@ -390,11 +442,29 @@ def extract_adverse_effects(doc: Document) -> list[dict[str, Any]]:
     return _without_bare_allergy(rows) + extract_table_effects(doc)
 
 
-_ALLERGY = "HP:0012393"
+_ALLERGY = {"HP:0012393", "HP:0100326"}  # allergy, immunologic hypersensitivity
+# Edema, facial edema, swollen lip or tongue: in an allergic reaction a pharmacist names these angioedema.
+_SWELLING_IDS = {"HP:0000969", "HP:0000282", "HP:0031244", "HP:0040315", "HP:0011855"}
+_FACE_SWELLING = re.compile(r"^(?:facial swelling|swelling of (?:the |your )?(?:face|lips?|tongue|throat|mouth|eyelids))\b",
+                            re.IGNORECASE)
+_GLOSS = re.compile(r"\s*\(([^()]{3,40})\)")
+
+
+def _named_in_gloss(text: str, end: int, effects: Lexicon) -> Concept | None:
+    """'ringing in the ears (tinnitus)': the bracket gives the term's name."""
+    gloss = _GLOSS.match(text, end)
+    return effects.lookup(gloss.group(1)) if gloss else None
+
+
+def _angioedema(sentence: Sentence, phrase: str, effects: Lexicon) -> Concept | None:
+    allergic = _CONTEXTS[2][1]
+    if _FACE_SWELLING.match(phrase) and any(t and allergic.search(t) for t in (sentence.text, sentence.lead, sentence.heading)):
+        return effects.lookup("angioedema")
+    return None
 
 
 def _without_bare_allergy(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """'Allergic reactions such as hives and angioedema': the signs are the effects, the
     reaction is their context."""
     by_statement = Counter((row["doc_id"], row["evidence"]) for row in rows)
-    return [r for r in rows if not (r["effect_id"] == _ALLERGY and by_statement[(r["doc_id"], r["evidence"])] > 1)]
+    return [r for r in rows if not (r["effect_id"] in _ALLERGY and by_statement[(r["doc_id"], r["evidence"])] > 1)]

@@ -7,7 +7,8 @@ from typing import Any
 
 from drugdata.extract.text_utils import LABEL, is_label, split_enumeration, trim_phrase
 from drugdata.models import Document, Sentence
-from drugdata.normalize import Match, condition_lexicon
+from drugdata.normalize import Lexicon, Match, condition_lexicon
+from drugdata.vocabulary import Concept
 
 __all__ = ["extract_indications", "status_of"]
 
@@ -45,6 +46,11 @@ _ITEM_LEAD = re.compile(r"\b(including|such as|conditions?|include|caused by|ass
 _DESCRIBES = re.compile(r"\b(?:especially|in particular|particularly|characteri[sz]ed by|marked by|"
                         r"(?:which is )?a condition (?:in which|where|that|of|characteri[sz]ed)|symptoms? (?:of|such as|like)|"
                         r"(?:signs|symptoms) (?:include|including))\b", re.IGNORECASE)
+# a label's definition of a use: the symptoms it lists are not uses ("An episode implies ... at
+# least five of the following symptoms: ...")
+_DEFINES = re.compile(r"\b(?:implies|includes? at least|(?:of )?the following (?:\w+ )?symptoms|must (?:be present|have)|"
+                      r"is characteri[sz]ed by|(?:is )?defined (?:as|by)|diagnostic criteria|symptoms? (?:are|include|such as|"
+                      r"of (?:anxiety|depression|\w+ disorder))|manifested by|persistent and excessive)\b", re.IGNORECASE)
 _SYMPTOMS_OF = re.compile(r"\bsymptoms? of\b[^,.;]{1,40}?,?\s+(?:including|such as|like)\b", re.IGNORECASE)
 # "spasticity ... results from multiple sclerosis": the underlying disease of a use already named
 _CAUSE = re.compile(r"\b(?:results? from|resulting from|caused by|due to|arising from|stemming from|secondary to|"
@@ -112,9 +118,34 @@ def _clause_status(text: str, position: int, fallback: str) -> str:
     return own if own != "unspecified" else fallback
 
 
+_ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z]{1,6})\)")
+
+
+def _abbreviations(doc: Document, lexicon: Lexicon) -> dict[str, Concept]:
+    """'Osteoarthritis (OA)': the page's own abbreviations of conditions it names, so that a later
+    bare 'OA' is read as the condition (Schwartz and Hearst's rule: the letters are the initials)."""
+    found: dict[str, Concept] = {}
+    for sentence in doc.sentences:
+        for paren in _ABBREVIATION.finditer(sentence.text):
+            abbr = paren.group(1)
+            before = sentence.text[:paren.start()].rstrip()
+            named = [m for m in lexicon.scan(before[-80:]) if m.end == len(before[-80:])]
+            initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", named[0].surface)).upper() if named else ""
+            if named and abbr.upper() in (initials, initials[-len(abbr):]) and abbr.upper().isupper():
+                found.setdefault(abbr, named[0].concept)
+    return found
+
+
+def _abbreviated(text: str, offset: int, abbreviations: dict[str, Concept]) -> list[Match]:
+    return [Match(offset + m.start(), offset + m.end(), m.group(), abbreviations[m.group()])
+            for m in re.finditer(r"\b(?:" + "|".join(map(re.escape, abbreviations)) + r")\b", text[offset:])] \
+        if abbreviations else []
+
+
 def extract_indications(doc: Document) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     lexicon = condition_lexicon()
+    abbreviations = _abbreviations(doc, lexicon)
     label = is_label(doc)
     uses: dict[str, str] = {}  # condition name -> status, for sentences naming its cause later
     stated: dict[str, str] = {}  # heading -> the status its prose last stated
@@ -139,7 +170,7 @@ def extract_indications(doc: Document) -> list[dict[str, Any]]:
             tail_start = 0
         elif trigger:
             tail_start = trigger.end()
-        elif lead_is_use or label_use:
+        elif lead_is_use or (label_use and not _DEFINES.search(text)):
             tail_start = 0
         elif (cause := _CAUSE.search(text)) and (anchors := [m for m in lexicon.scan(text[:cause.start()])
                                                              if m.concept.name.lower() in uses]):
@@ -155,8 +186,11 @@ def extract_indications(doc: Document) -> list[dict[str, Any]]:
         if status == "unspecified" and in_use_section and sentence.block_kind == "item":
             status = stated.get(sentence.heading, status)  # "its FDA-approved list is long. Main groups: ..."
         status = "approved" if label_use and status == "unspecified" else status
-        matches = _uses(text, tail_start, [Match(tail_start + m.start, tail_start + m.end, m.surface, m.concept)
-                                           for m in lexicon.scan(text[tail_start:])])
+        scanned = [Match(tail_start + m.start, tail_start + m.end, m.surface, m.concept)
+                   for m in lexicon.scan(text[tail_start:])]
+        scanned += [a for a in _abbreviated(text, tail_start, abbreviations)
+                    if not any(m.start <= a.start < m.end for m in scanned)]
+        matches = _uses(text, tail_start, sorted(scanned, key=lambda m: m.start))
         group = LABEL.match(text) if in_use_section else None
         if group and any(m.start >= group.start(2) for m in matches):
             matches = [m for m in matches if m.start >= group.start(2)]  # "Skin diseases: pemphigus, ..."

@@ -35,7 +35,10 @@ _CLASS_NOUN = re.compile(r"\b(drugs|medications|medicines|agents|inhibitors|bloc
                          r"sedatives|antidepressants|depressants|antihistamines|antibiotics|diuretics|"
                          r"steroids|products|pills|remedies|tranquilizers|narcotics|opioids|antipsychotics)\b", re.IGNORECASE)
 _NO_INTERACTION = re.compile(r"\b(not|no|never|without)\b[^.;]{0,30}\binteract\w*|\bhad no (significant |clinically relevant )?effect\b|"
-                             r"\b(did|does|do) not (affect|change|alter|worsen)\b", re.IGNORECASE)
+                             r"\b(did|does|do) not (significantly |meaningfully )?(affect|change|alter|worsen|influence)\b|"
+                             r"\b(is|are|was|were) not (significantly |meaningfully )?(affected|altered|changed|influenced)\b|"
+                             r"\bno (clinically |statistically )?(significant|relevant|important|meaningful) (pharmacokinetic |"
+                             r"drug )?(interactions?|changes?|effects?|differences?|alterations?)\b", re.IGNORECASE)
 
 
 def recommendation_of(*texts: str | None) -> str | None:
