@@ -32,3 +32,23 @@ def test_advice_and_severity(document):
 def test_negated_interaction_is_dropped(document):
     rows = extract_interactions(document(PAGE), "baclofen")
     assert not any(r["agent_name"] == "grapefruit juice" for r in rows)
+
+
+def test_agent_role_says_who_acts_on_whom(document):
+    page = """Baclofen guide
+
+Baclofen is a muscle relaxant; this page is about baclofen.
+
+Drug interactions
+
+Baclofen can increase serum digoxin levels when the two are taken together.
+Cimetidine increases the plasma concentrations of baclofen.
+Taking baclofen with alcohol adds to drowsiness.
+The pharmacokinetics of baclofen are not affected by furosemide or atenolol.
+Baclofen has been safely administered with lisinopril.
+"""
+    rows = {r["agent_name"]: r for r in extract_interactions(document(page), "baclofen")}
+    assert rows["digoxin"]["agent_role"] == "object"
+    assert rows["cimetidine"]["agent_role"] == "precipitant"
+    assert rows["alcohol"]["agent_role"] is None
+    assert not set(rows) & {"furosemide", "atenolol", "lisinopril"}

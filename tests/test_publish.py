@@ -7,7 +7,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from drugdata import publish as publish_module
-from drugdata.contracts import TABLES
+from drugdata.contracts import SCHEMA_VERSION, TABLES
 from drugdata.publish import publish
 from drugdata.validate import validate_rows
 
@@ -27,7 +27,7 @@ def test_publish_writes_parquet_and_duckdb(tmp_path):
     assert result["row_counts"]["sources"] == 2
     for table in TABLES:
         parquet = pq.read_table(tmp_path / "parquet" / f"{table}.parquet")
-        assert parquet.schema.metadata[b"schema_version"] == b"1.0.0"
+        assert parquet.schema.metadata[b"schema_version"] == SCHEMA_VERSION.encode()
     con = duckdb.connect(str(tmp_path / "drugdata.duckdb"), read_only=True)
     assert con.execute("SELECT count(*) FROM sources").fetchone() == (2,)
     assert con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 'sources'").fetchone()[0]

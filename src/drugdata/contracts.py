@@ -13,7 +13,7 @@ from pandera.typing import Series
 
 __all__ = ["CONSOLIDATED_TABLES", "DOCUMENT_TABLES", "FACT_TABLES", "SCHEMA_VERSION", "TABLES"]
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"  # 1.1.0: interactions.agent_role added
 
 FREQUENCY_CLASSES = ["very_common", "common", "uncommon", "rare", "very_rare", "unknown"]
 CONTEXTS = ["therapy", "withdrawal", "overdose", "allergic", "pregnancy", "neonatal"]
@@ -21,6 +21,7 @@ STATUSES = ["approved", "off_label", "investigational", "unspecified"]
 AGENT_TYPES = ["drug", "drug_class", "substance"]
 PHASES = ["start", "titration", "usual", "maintenance", "maximum", "taper", "single"]
 SEVERITIES = ["major", "moderate", "minor"]
+AGENT_ROLES = ["precipitant", "object"]
 RECOMMENDATIONS = ["avoid", "adjust_dose", "monitor", "separate_administration", "caution"]
 CONFLICT_KINDS = ["frequency_class", "max_daily_dose", "status"]
 SOURCE_STATUSES = ["ok", "quarantined", "duplicate", "metadata", "container"]
@@ -145,6 +146,7 @@ class Interactions(_Fact):
     effect: Series[str] = pa.Field(nullable=True, description="What the combination does, as written.")
     recommendation: Series[str] = pa.Field(nullable=True, isin=RECOMMENDATIONS, description="Advice given: avoid, adjust_dose, monitor, separate_administration, caution.")
     severity: Series[str] = pa.Field(nullable=True, isin=SEVERITIES, description="major, moderate or minor, from the advice and effect words.")
+    agent_role: Series[str] = pa.Field(nullable=True, isin=AGENT_ROLES, description="precipitant when the agent changes the document's drug ('cimetidine raises its levels'), object when the document's drug changes the agent ('raises digoxin levels'), null when the statement does not say.")
 
     class Config:
         strict = True

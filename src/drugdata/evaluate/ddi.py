@@ -1,5 +1,6 @@
 """NLM DDI: cardiovascular label pages (.txt) fed as text labels; interacting agents scored
-against the gold precipitants of the ddi="true" pairs (the label's own drug left out)."""
+against the gold precipitants of the ddi="true" pairs (the label's own drug left out). Rows whose
+agent_role says the label's drug acts on the agent (an object, not a precipitant) are not scored."""
 
 from __future__ import annotations
 
@@ -44,7 +45,8 @@ def evaluate_ddi(folder: Path, limit: int | None = None) -> dict[str, Any]:
         rows = state.facts.get("interactions", []) if state.ok else []
         if not state.ok:
             quarantined.append(f"{name}: {state.source['reason']}")
-        s, l_ = score_sets([r["agent"] for r in rows], gold)
+        # the benchmark annotates precipitants: agents the label's drug acts on are not scored
+        s, l_ = score_sets([r["agent"] for r in rows if r.get("agent_role") != "object"], gold)
         strict.add(s)
         lenient.add(l_)
     return {"labels": len(pages), "strict": strict.figures(), "lenient": lenient.figures(), "quarantined": quarantined}

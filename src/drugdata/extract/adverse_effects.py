@@ -90,7 +90,8 @@ _GENERIC = {"side", "effect", "symptom", "problem", "reaction", "risk", "other",
             "serious", "common", "rare", "le", "more", "very", "mild", "severe", "list", "all", "you",
             "who", "what", "when", "how", "why", "reported", "ones", "new", "include", "includes", "high", "low",
             "rarely", "after", "young", "adult", "care", "type", "kind", "one", "stop", "taking", "seek",
-            "get", "help", "are", "is", "watch", "look", "for", "caution"}
+            "get", "help", "are", "is", "watch", "look", "for", "caution", "note",
+            "important", "withdrawal"}
 _CLAUSE_END = re.compile(r",?\s+(?:which|that|who|when|where|while|because|but|so|if|as it|and (?:may|can|might|could))\b", re.IGNORECASE)
 _PAREN = re.compile(r"\s*\(([^)]*)\)")
 _OWN_PCT = re.compile(r"\s*\(([^)]*\d\s*%[^)]*)\)")
@@ -218,7 +219,7 @@ def _candidates(sentence: Sentence) -> list[tuple[int, int]]:
             spans += split_enumeration(head)
         body_offset = label.start(2)
         body = label.group(2)
-        if sentence.block_kind != "item" or not _TRIGGER.search(body):
+        if not _TRIGGER.search(body):
             spans += [(a + body_offset, b + body_offset) for a, b in split_enumeration(body)
                       if len(_PAREN.sub("", body[a:b]).split()) <= 6]
             return spans

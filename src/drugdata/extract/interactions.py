@@ -37,8 +37,34 @@ _CLASS_NOUN = re.compile(r"\b(drugs|medications|medicines|agents|inhibitors|bloc
 _NO_INTERACTION = re.compile(r"\b(not|no|never|without)\b[^.;]{0,30}\binteract\w*|\bhad no (significant |clinically relevant )?effect\b|"
                              r"\b(did|does|do) not (significantly |meaningfully )?(affect|change|alter|worsen|influence)\b|"
                              r"\b(is|are|was|were) not (significantly |meaningfully )?(affected|altered|changed|influenced)\b|"
+                             r"\bunaffected by\b|\b(safely|successfully) (co)?administered (with|together)\b|"
                              r"\bno (clinically |statistically )?(significant|relevant|important|meaningful) (pharmacokinetic |"
                              r"drug )?(interactions?|changes?|effects?|differences?|alterations?)\b", re.IGNORECASE)
+
+
+# "<the drug> raises serum digoxin levels", "slows the elimination of digoxin": the agent is the
+# drug acted on (the object), not the one that precipitates the interaction
+_ACTS_ON = re.compile(
+    r"\b(?:increas|decreas|rais|lower|reduc|elevat|inhibit|slow|alter|potentiat|enhanc|prolong|affect|doubl|induc)\w*"
+    r"\s+(?:(?:the|its|mean|serum|plasma|blood|steady[- ]state|trough|peak|systemic|apparent|renal)\s+)*"
+    r"(?:(?:levels?|concentrations?|AUC|exposure|clearance|elimination|metabolism|effects?|activity|bioavailability|"
+    r"half[- ]life|Cmax|volume of distribution)\s+(?:of\s+)?)?(?:the\s+)?$", re.IGNORECASE)
+_LEVELS_AFTER = re.compile(r"^(?:'s)?\s+(?:(?:serum|plasma|blood|trough|peak)\s+)?(?:levels?|concentrations?|toxicity|exposure|"
+                           r"AUC|clearance|bioavailability)\b", re.IGNORECASE)
+
+
+def _role(text: str, start: int, end: int, own_spans: list[tuple[int, int]]) -> str | None:
+    """object when the document's drug, named before in the clause, acts on the agent; precipitant
+    when the agent, named first, acts on the document's drug."""
+    clause = clause_around(text, start, end)
+    offset = text.find(clause)
+    own_before = [s for s, e in own_spans if offset <= s < start]
+    own_after = [s for s, e in own_spans if end <= s < offset + len(clause)]
+    if own_before and (_ACTS_ON.search(text[own_before[-1]:start][-120:]) or _LEVELS_AFTER.match(text[end:])):
+        return "object"
+    if own_after and _ACTS_ON.search(text[end:own_after[0]][-120:]) or (own_after and _LEVELS_AFTER.match(text[own_after[0]:])):
+        return "precipitant"
+    return None
 
 
 def recommendation_of(*texts: str | None) -> str | None:
@@ -72,7 +98,9 @@ def _effect(text: str) -> str | None:
     return match.group(0).strip(" .;:")[:200] if match else None
 
 
-def extract_interactions(doc: Document, drug_name: str) -> list[dict[str, Any]]:
+def extract_interactions(doc: Document, drug_name: str, own_names: re.Pattern[str] | None = None,
+                         ) -> list[dict[str, Any]]:
+    """`own_names` finds the document's drug by any of its names (brands a lexicon may not know)."""
     rows: list[dict[str, Any]] = []
     lexicon = agent_lexicon()
     own = drug_name.lower()
@@ -80,8 +108,11 @@ def extract_interactions(doc: Document, drug_name: str) -> list[dict[str, Any]]:
         if sentence.block_kind == "heading" or not _in_context(sentence):
             continue
         text = sentence.text
+        scanned = lexicon.scan(text)
         found = [(m.start, m.end, m.concept.name, m.concept.id, m.concept.kind)
-                 for m in lexicon.scan(text) if m.concept.name.lower() != own]
+                 for m in scanned if m.concept.name.lower() != own]
+        own_spans = [(m.start, m.end) for m in scanned if m.concept.name.lower() == own]
+        own_spans += [(m.start(), m.end()) for m in own_names.finditer(text)] if own_names else []
         if not found and sentence.block_kind == "item" and sentence.section == "interactions":
             label = LABEL.match(text)
             phrase = trim_phrase(label.group(1) if label else text)
@@ -101,6 +132,7 @@ def extract_interactions(doc: Document, drug_name: str) -> list[dict[str, Any]]:
                 "drug_id": doc.drug_id, "doc_id": doc.doc_id, "agent": text[start:end],
                 "agent_name": name.lower(), "agent_id": agent_id, "agent_type": kind,
                 "effect": effect, "recommendation": recommendation, "severity": severity,
+                "agent_role": _role(text, start, end, sorted(own_spans)),
                 "section": sentence.section, "evidence": text,
                 "span_start": sentence.start + start, "span_end": sentence.start + end,
             })

@@ -30,7 +30,7 @@ LABEL = re.compile(r"^([^:]{2,60}):\s*(.*)$")  # "Drowsiness and dizziness: Bacl
 _SPLIT = re.compile(r"\s*(?:,|;|\band/or\b|\bas well as\b|(?<!,)\s\band\b|(?<!,)\s\bor\b|, and\b|, or\b|\bplus\b)\s*",
                     re.IGNORECASE)
 _LEADING = re.compile(
-    r"^(?:and|or|also|other|switch(?:ing)? (?:in)?to|activation of|some|certain|more|a|an|the|any|possible|including|such as|like|"
+    r"^(?:and|or|also|other|switch(?:ing)? (?:in)?to|activation of|exacerbation of|worsening of|some|certain|more|a|an|the|any|possible|including|such as|like|"
     r"especially|particularly|e\.g\.|eg|for example|mainly|mostly|even|very|signs of|symptoms of|"
     r"(?:people|patients|users) (?:report|reported|experience|notice|get|have|develop)|"
     r"(?:stop taking it and )?(?:seek|get) (?:\w+ )?(?:care|help|attention) (?:for|if))\s+",
