@@ -73,6 +73,7 @@ _CONTEXTS = [
     ("neonatal", re.compile(r"\b(newborns?|neonat\w*|infants? born)\b", re.IGNORECASE)),
     ("pregnancy", re.compile(r"\bpregnan\w*\b", re.IGNORECASE)),
 ]
+_ALLERGIC = dict(_CONTEXTS)["allergic"]
 _ROUTE = re.compile(r"\b(?:with|during|after|via|by|following|from) (?:the )?(intrathecal|oral|intravenous|topical|"
                     r"intramuscular|subcutaneous|inhaled)\b", re.IGNORECASE)
 # Label words that enumerations pick up but that name no effect: body-system (MedDRA SOC)
@@ -432,7 +433,7 @@ def extract_adverse_effects(doc: Document) -> list[dict[str, Any]]:
                 "frequency_low_pct": frequency.low_pct,
                 "frequency_high_pct": frequency.high_pct,
                 "serious": bool(serious),
-                "context": _context(sentence, phrase if _CONTEXTS[2][1].search(phrase) else rest,
+                "context": _context(sentence, phrase if _ALLERGIC.search(phrase) else rest,
                                     sentence.lead, sentence.heading),
                 "route": route.group(1).lower() if route else None,
                 "section": sentence.section,
@@ -458,8 +459,7 @@ def _named_in_gloss(text: str, end: int, effects: Lexicon) -> Concept | None:
 
 
 def _angioedema(sentence: Sentence, phrase: str, effects: Lexicon) -> Concept | None:
-    allergic = _CONTEXTS[2][1]
-    if _FACE_SWELLING.match(phrase) and any(t and allergic.search(t) for t in (sentence.text, sentence.lead, sentence.heading)):
+    if _FACE_SWELLING.match(phrase) and any(t and _ALLERGIC.search(t) for t in (sentence.text, sentence.lead, sentence.heading)):
         return effects.lookup("angioedema")
     return None
 

@@ -136,16 +136,17 @@ def _abbreviations(doc: Document, lexicon: Lexicon) -> dict[str, Concept]:
     return found
 
 
-def _abbreviated(text: str, offset: int, abbreviations: dict[str, Concept]) -> list[Match]:
+def _abbreviated(text: str, offset: int, abbreviations: dict[str, Concept], pattern: re.Pattern[str] | None,
+                 ) -> list[Match]:
     return [Match(offset + m.start(), offset + m.end(), m.group(), abbreviations[m.group()])
-            for m in re.finditer(r"\b(?:" + "|".join(map(re.escape, abbreviations)) + r")\b", text[offset:])] \
-        if abbreviations else []
+            for m in pattern.finditer(text, offset)] if pattern else []
 
 
 def extract_indications(doc: Document) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     lexicon = condition_lexicon()
     abbreviations = _abbreviations(doc, lexicon)
+    abbreviation = re.compile(r"\b(?:" + "|".join(map(re.escape, abbreviations)) + r")\b") if abbreviations else None
     label = is_label(doc)
     uses: dict[str, str] = {}  # condition name -> status, for sentences naming its cause later
     stated: dict[str, str] = {}  # heading -> the status its prose last stated
@@ -188,7 +189,7 @@ def extract_indications(doc: Document) -> list[dict[str, Any]]:
         status = "approved" if label_use and status == "unspecified" else status
         scanned = [Match(tail_start + m.start, tail_start + m.end, m.surface, m.concept)
                    for m in lexicon.scan(text[tail_start:])]
-        scanned += [a for a in _abbreviated(text, tail_start, abbreviations)
+        scanned += [a for a in _abbreviated(text, tail_start, abbreviations, abbreviation)
                     if not any(m.start <= a.start < m.end for m in scanned)]
         matches = _uses(text, tail_start, sorted(scanned, key=lambda m: m.start))
         group = LABEL.match(text) if in_use_section else None

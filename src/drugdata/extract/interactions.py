@@ -62,7 +62,7 @@ def _role(text: str, start: int, end: int, own_spans: list[tuple[int, int]]) -> 
     own_after = [s for s, e in own_spans if end <= s < offset + len(clause)]
     if own_before and (_ACTS_ON.search(text[own_before[-1]:start][-120:]) or _LEVELS_AFTER.match(text[end:])):
         return "object"
-    if own_after and _ACTS_ON.search(text[end:own_after[0]][-120:]) or (own_after and _LEVELS_AFTER.match(text[own_after[0]:])):
+    if own_after and (_ACTS_ON.search(text[end:own_after[0]][-120:]) or _LEVELS_AFTER.match(text[own_after[0]:])):
         return "precipitant"
     return None
 
