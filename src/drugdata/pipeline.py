@@ -22,6 +22,7 @@ from drugdata.extract.drug import SeveralDrugs, drug_record, identify_drug, labe
 from drugdata.extract.indications import extract_indications
 from drugdata.extract.interactions import extract_interactions
 from drugdata.extract.products import extract_products
+from drugdata.extract.text_utils import LABEL_FORMATS  # regulator labels: no page chrome
 from drugdata.language import foreign_language
 from drugdata.models import Document, Line, Page
 from drugdata.readers import UnreadableInput, read_page
@@ -52,7 +53,6 @@ __all__ = [
 
 MAX_BYTES = 50 * 1024 * 1024
 RECORD_MARK = "#"  # "<bulk file>#<n>": a record of an openFDA bulk file (drugdata.bulk)
-LABEL_FORMATS = frozenset({"openfda_json", "spl_xml"})  # regulator labels: no page chrome
 
 
 @dataclass
