@@ -13,7 +13,12 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-run: $(STAMP)  ## build output/ from raw/
+# The adverse-reaction tagger is trained from the TAC 2017 gold when ../shared has it (never committed).
+TAGGER := src/drugdata/trained/ae_tagger.crfsuite
+$(TAGGER): $(STAMP) src/drugdata/extract/mention_tagger.py $(wildcard ../shared/gold/tac2017_adr/train.json)
+	$(VENV)/bin/drugdata train-tagger --gold ../shared/gold
+
+run: $(STAMP) $(TAGGER)  ## build output/ from raw/ (trains the tagger first where the gold is present)
 	$(VENV)/bin/drugdata build --raw raw --out output
 	$(VENV)/bin/drugdata report --out output
 

@@ -63,3 +63,18 @@ def test_levels_nest_and_close():
     assert types[4] == ("interactions", "Interactions")
     side = sections[0]
     assert side.span_end < lines[3].start  # closes before the next level-2 heading
+
+
+def test_sub_headings_inside_a_coded_label_section_stay_in_it():
+    """'General Disorders and Administration Site Conditions' under Adverse Reactions is a body
+    system, not dosing; a withdrawal subsection may narrow the type, a new coded section resets it."""
+    _lines, sections = _sections([
+        Block("heading", "Adverse Reactions", section="adverse_effects"),
+        Block("heading", "Summary of Clinical Trials"), Block("para", "Rash (3%)."),
+        Block("heading", "General Disorders and Administration Site Conditions"), Block("para", "Fatigue."),
+        Block("heading", "Withdrawal Symptoms"), Block("para", "Anxiety."),
+        Block("heading", "Dosage and Administration", section="dosing"), Block("heading", "Overdosage Table"),
+    ])
+    assert [s.type for s in sections] == ["adverse_effects", "adverse_effects", "adverse_effects", "withdrawal",
+                                          "dosing", "dosing"]
+    assert classify_heading("General Disorders and Administration Site Conditions") == "dosing"  # uncoded pages

@@ -34,11 +34,11 @@ _NOT_CACHED = ("cannot read file", "symbolic link", "file name is not valid")  #
 
 @cache
 def pipeline_fingerprint() -> str:
-    """PIPELINE_VERSION plus a hash of every code, SQL and vocabulary file of the package."""
+    """PIPELINE_VERSION plus a hash of every code, SQL, vocabulary and trained model file of the package."""
     digest = hashlib.sha256(PIPELINE_VERSION.encode())
     root = Path(str(resources.files("drugdata")))
     for path in sorted(root.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".csv", ".yaml", ".tsv", ".sql") and "__pycache__" not in path.parts:
+        if path.is_file() and path.suffix in (".py", ".csv", ".yaml", ".tsv", ".sql", ".crfsuite") and "__pycache__" not in path.parts:
             digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return f"{PIPELINE_VERSION}-{digest.hexdigest()[:16]}"
 

@@ -283,7 +283,34 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _train_tagger(args: argparse.Namespace) -> int:
+    """`train-tagger`: fit the adverse-reaction tagger on the TAC 2017 gold; the pipeline reads
+    label sections with it from then on (rules only while there is none)."""
+    import time
+    from importlib import resources
+    from pathlib import Path
+
+    from drugdata.evaluate.tac import training_texts
+    from drugdata.extract.mention_tagger import DEFAULT_MODEL, train_tagger
+
+    gold = Path(args.gold) / "tac2017_adr" / "train.json"
+    if not gold.exists():
+        print(f"drugdata train-tagger: skipped, no {gold}; label sections are read by rules only", file=sys.stderr)
+        return 0
+    out = Path(args.model) if args.model else Path(str(resources.files("drugdata"))) / DEFAULT_MODEL
+    started = time.perf_counter()
+    texts = training_texts(gold)
+    train_tagger(texts, out)
+    print(f"trained the adverse-reaction tagger on {len(texts)} label sections in "
+          f"{time.perf_counter() - started:.0f} s: wrote {out}")
+    return 0
+
+
 def _add_eval_commands(commands: Any) -> None:
+    train = commands.add_parser("train-tagger", help="train the adverse-reaction tagger on ../shared/gold (TAC 2017)")
+    train.add_argument("--gold", default="../shared/gold", help="gold folder (default: ../shared/gold)")
+    train.add_argument("--model", help="where to write the model (default: inside the package, where builds find it)")
+    train.set_defaults(handler=_train_tagger)
     command = commands.add_parser("eval", help="score extraction against third-party gold (../shared/gold)")
     command.add_argument("benchmark", choices=["tac", "ddi", "labeledin", "all", "gold"],
                          help="which benchmark; gold = our own gold for raw/ and the seeds (tests/gold)")

@@ -267,7 +267,7 @@ def sectionize(state: DocState) -> DocState:
 
 EXTRACTORS: dict[str, Callable[[Document, str], list[dict[str, Any]]]] = {
     "indications": lambda doc, drug: extract_indications(doc),
-    "adverse_effects": lambda doc, drug: extract_adverse_effects(doc),
+    "adverse_effects": lambda doc, drug: extract_adverse_effects(doc, name_pattern(drug, doc.meta)),
     "interactions": lambda doc, drug: extract_interactions(doc, drug, name_pattern(drug, doc.meta)),
     "dosing": lambda doc, drug: extract_dosing(doc),
     "products": lambda doc, drug: extract_products(doc),

@@ -22,6 +22,7 @@ def _rules() -> list[tuple[str, re.Pattern[str]]]:
 
 
 SECTION_TYPES: tuple[str, ...] = tuple(read_yaml("section_headings.yaml")["types"])
+_CODED_SUBSECTIONS: dict[str, list[str]] = read_yaml("section_headings.yaml")["coded_subsections"]
 
 
 def classify_heading(heading: str) -> str | None:
@@ -42,6 +43,7 @@ def find_sections(lines: list[Line], text_length: int) -> list[Section]:
     headings = [line for line in lines if line.block.kind == "heading"]
     sections: list[Section] = []
     stack: list[tuple[int, str]] = []  # (level, type) of open headings
+    coded: str | None = None  # type of the regulator's coded section we are in
     for i, line in enumerate(headings):
         level = line.block.level
         if level:
@@ -49,6 +51,10 @@ def find_sections(lines: list[Line], text_length: int) -> list[Section]:
                 stack.pop()
         parent = stack[-1][1] if stack else "other"
         own = line.block.section or classify_heading(line.block.text)  # a coded section wins
+        if line.block.section:
+            coded = line.block.section
+        elif coded and own not in _CODED_SUBSECTIONS.get(coded, ()):
+            own = None  # a body-system group or table title inside a label section
         if parent in _USES and _NUMBERING.match(line.block.text):
             own = None  # "3) Alcohol withdrawal" under "Off-label uses" is a use, not a section
         type_ = own or parent

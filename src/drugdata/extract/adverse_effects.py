@@ -13,14 +13,15 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from drugdata.extract.ae_tables import extract_table_effects
+from drugdata.extract.ae_tables import NOT_AN_EFFECT_CELL, extract_table_effects
 from drugdata.extract.frequency import frequency_of
+from drugdata.extract.mention_tagger import MentionTagger, default_tagger
 from drugdata.extract.text_utils import LABEL, is_label, is_negated, split_enumeration, trim_phrase
 from drugdata.models import Document, Sentence
 from drugdata.normalize import Lexicon, agent_lexicon, condition_lexicon, effect_lexicon
 from drugdata.vocabulary import Concept
 
-__all__ = ["extra_effect_terms", "extract_adverse_effects"]
+__all__ = ["effect_tagger", "extra_effect_terms", "extract_adverse_effects"]
 
 # A regulatory label names adverse reactions all through these sections, cue words or not.
 _LABEL_AE_SECTIONS = {"adverse_effects", "serious_adverse_effects", "precautions", "withdrawal", "overdose"}
@@ -36,6 +37,27 @@ def extra_effect_terms(lexicon: Lexicon) -> Iterator[None]:
         yield
     finally:
         _extra_terms.reset(token)
+
+
+# (tagger,) overrides the default model for label sections; (None,) means rules only.
+_tagger_override: ContextVar[tuple[MentionTagger | None] | None] = ContextVar("effect_tagger", default=None)
+
+
+@contextmanager
+def effect_tagger(tagger: MentionTagger | None) -> Iterator[None]:
+    """Tag label sections with this model (an evaluation fold's), or with none, for the documents
+    extracted inside the block, instead of the model `drugdata train-tagger` installed."""
+    token = _tagger_override.set((tagger,))
+    try:
+        yield
+    finally:
+        _tagger_override.reset(token)
+
+
+def _label_tagger() -> MentionTagger | None:
+    override = _tagger_override.get()
+    return override[0] if override is not None else default_tagger()
+
 
 AE_SECTIONS = {"adverse_effects", "serious_adverse_effects", "withdrawal", "overdose"}
 _AE_CUE = re.compile(
@@ -364,12 +386,18 @@ def _in_ae_context(sentence: Sentence) -> bool:
     return bool(re.search(r"\bside[- ]effects?\b|\badverse\b", text, re.IGNORECASE) or _LISTED_AFTER_CUE.search(text))
 
 
-def extract_adverse_effects(doc: Document) -> list[dict[str, Any]]:
+def extract_adverse_effects(doc: Document, drug_names: re.Pattern[str] | None = None) -> list[dict[str, Any]]:
+    """Effect rows of a document; `drug_names` (the document's drug) keeps "Pristiq 50 mg per day"
+    out of what the tagger finds."""
     rows: list[dict[str, Any]] = []
     effects, agents, extra = effect_lexicon(), agent_lexicon(), _extra_terms.get()
     label = is_label(doc)
+    tagger = _label_tagger() if label else None
     for sentence in doc.sentences:
         scan_all = label and sentence.section in _LABEL_AE_SECTIONS
+        if tagger and scan_all:
+            rows += _tagged_rows(doc, sentence, tagger, effects, drug_names)
+            continue
         if sentence.block_kind in ("heading", "table_row") or not (scan_all or _in_ae_context(sentence)):
             continue  # table rows are read by column in ae_tables
         text = sentence.text
@@ -415,33 +443,60 @@ def extract_adverse_effects(doc: Document) -> list[dict[str, Any]]:
                 continue  # one row per effect per statement
             names.add(name)
             taken.append((start, end))
-            rest = text[:start] + text[end:]
-            own = _OWN_PCT.match(text, end)  # "dizziness (16%)": the item's own figure wins
-            frequency = (frequency_of(own.group(1)) if own else
-                         frequency_of(text if sentence.block_kind == "item" else rest, sentence.lead, sentence.heading))
-            serious = (sentence.section == "serious_adverse_effects"
-                       or any(bool(t and _SERIOUS.search(t)) for t in (rest, sentence.lead, sentence.heading)))
-            route = _ROUTE.search(text) or (sentence.lead and _ROUTE.search(sentence.lead))
-            rows.append({
-                "drug_id": doc.drug_id,
-                "doc_id": doc.doc_id,
-                "effect": phrase,
-                "effect_name": name,
-                "effect_id": concept.id if concept else None,
-                "frequency_class": frequency.frequency_class,
-                "frequency_text": frequency.text,
-                "frequency_low_pct": frequency.low_pct,
-                "frequency_high_pct": frequency.high_pct,
-                "serious": bool(serious),
-                "context": _context(sentence, phrase if _ALLERGIC.search(phrase) else rest,
-                                    sentence.lead, sentence.heading),
-                "route": route.group(1).lower() if route else None,
-                "section": sentence.section,
-                "evidence": text,
-                "span_start": sentence.start + start,
-                "span_end": sentence.start + end,
-            })
-    return _without_bare_allergy(rows) + extract_table_effects(doc)
+            rows.append(_row(doc, sentence, start, end, concept, name))
+    tables = extract_table_effects(doc)
+    in_tables = [(t["span_start"], t["span_end"]) for t in tables]
+    rows = [r for r in rows if not any(a < r["span_end"] and r["span_start"] < b for a, b in in_tables)]
+    return _without_bare_allergy(rows) + tables
+
+
+def _tagged_rows(doc: Document, sentence: Sentence, tagger: MentionTagger, effects: Lexicon,
+                 drug_names: re.Pattern[str] | None) -> list[dict[str, Any]]:
+    """A label sentence read by the learnt tagger: every mention it finds, headings and table
+    cells included (a table row's figures come from `ae_tables`, which wins on overlap)."""
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for start, end in tagger.tag(sentence.text):
+        phrase = sentence.text[start:end]
+        if (phrase.lower() in seen or is_negated(sentence.text, start) or _NOT_AN_EFFECT.match(phrase)
+                or NOT_AN_EFFECT_CELL.match(phrase) or _is_generic(phrase) or (drug_names and drug_names.search(phrase))):
+            continue
+        seen.add(phrase.lower())
+        concept = effects.lookup(phrase)
+        rows.append(_row(doc, sentence, start, end, concept, concept.name.lower() if concept else phrase.lower()))
+    return rows
+
+
+def _row(doc: Document, sentence: Sentence, start: int, end: int, concept: Concept | None, name: str) -> dict[str, Any]:
+    """One adverse effect row: the effect at text[start:end] with what the statement says about it."""
+    text = sentence.text
+    phrase = text[start:end]
+    rest = text[:start] + text[end:]
+    own = _OWN_PCT.match(text, end)  # "dizziness (16%)": the item's own figure wins
+    frequency = (frequency_of(own.group(1)) if own else
+                 frequency_of(text if sentence.block_kind == "item" else rest, sentence.lead, sentence.heading))
+    serious = (sentence.section == "serious_adverse_effects"
+               or any(bool(t and _SERIOUS.search(t)) for t in (rest, sentence.lead, sentence.heading)))
+    route = _ROUTE.search(text) or (sentence.lead and _ROUTE.search(sentence.lead))
+    return {
+        "drug_id": doc.drug_id,
+        "doc_id": doc.doc_id,
+        "effect": phrase,
+        "effect_name": name,
+        "effect_id": concept.id if concept else None,
+        "frequency_class": frequency.frequency_class,
+        "frequency_text": frequency.text,
+        "frequency_low_pct": frequency.low_pct,
+        "frequency_high_pct": frequency.high_pct,
+        "serious": bool(serious),
+        "context": _context(sentence, phrase if _ALLERGIC.search(phrase) else rest,
+                            sentence.lead, sentence.heading),
+        "route": route.group(1).lower() if route else None,
+        "section": sentence.section,
+        "evidence": text,
+        "span_start": sentence.start + start,
+        "span_end": sentence.start + end,
+    }
 
 
 _ALLERGY = {"HP:0012393", "HP:0100326"}  # allergy, immunologic hypersensitivity

@@ -18,7 +18,7 @@ from drugdata.models import Document, Line
 from drugdata.normalize import effect_lexicon
 from drugdata.sections import section_types
 
-__all__ = ["TableRow", "arms", "cell_pct", "extract_table_effects"]
+__all__ = ["NOT_AN_EFFECT_CELL", "TableRow", "arms", "cell_pct", "extract_table_effects"]
 
 AE_TABLE_SECTIONS = {"adverse_effects", "serious_adverse_effects", "precautions", "withdrawal", "overdose"}
 _AE_HEADER = re.compile(r"placebo|%|percent|incidence|adverse|reactions?|events?|n\s*=", re.IGNORECASE)
@@ -26,10 +26,12 @@ _PLACEBO = re.compile(r"\b(placebo|vehicle|sham|control)\b", re.IGNORECASE)
 _NOT_ARM = re.compile(r"\b(relative risk|risk difference|odds ratio|hazard ratio|p[- ]value|95%\s*ci|difference)\b",
                       re.IGNORECASE)
 _PCT = re.compile(r"^\s*(?:\d+\s*\(\s*)?(<|≤|less than\s*)?\s*(\d{1,3}(?:\.\d+)?)\s*%?\s*\)?\s*[*†‡§¶a-e]?\s*$")
-_NOT_EFFECT = re.compile(
+# Row and cell titles that are no effect: body systems, arms, grades, doses, populations.
+NOT_AN_EFFECT_CELL = re.compile(
     r"^(?:body as a whole|(?:[a-z ,&-]+ )?(?:system|disorders|general)|any (?:adverse )?(?:reaction|event)s?|"
     r"total|number of (?:patients|subjects)|patients with|n|system organ class|preferred term|"
-    r"adverse (?:reaction|event)s?)\b.*$", re.IGNORECASE)
+    r"adverse (?:reaction|event)s?|placebo|grade \d|psychiatric$|normal to|.*\binfestations|"
+    r".*\bmg (?:per|a|/) ?day|.*\b(?:patients|subjects)\b)\b.*$", re.IGNORECASE)
 _FOOTNOTE = re.compile(r"(?:\s*[*†‡§¶#]+|\s*\[\w\]|(?<=[a-z])\d)+$")
 
 
@@ -87,7 +89,7 @@ def _has_numbers(row: TableRow) -> bool:
 
 def _effect_span(row: TableRow) -> tuple[int, int] | None:
     term = _FOOTNOTE.sub("", row.cells[0]).strip(" :")
-    if not term or not re.match(r"[A-Za-z]", term) or _NOT_EFFECT.match(term) or len(term.split()) > 8:
+    if not term or not re.match(r"[A-Za-z]", term) or NOT_AN_EFFECT_CELL.match(term) or len(term.split()) > 8:
         return None
     offset = row.line.block.text.find(term)
     return None if offset < 0 else (row.line.start + offset, row.line.start + offset + len(term))

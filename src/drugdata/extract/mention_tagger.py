@@ -1,0 +1,174 @@
+"""A learnt tagger for adverse-reaction mentions in label text: a linear-chain CRF (CRFsuite).
+
+The rules in `adverse_effects` find effects where a page's structure says "this is an effect".
+A regulator's label names reactions everywhere: in running text, in tables flattened into lines,
+in subsection titles. There a sequence tagger trained on annotated labels does better than rules.
+The model is trained from annotated label sections (`train_tagger`), for example the TAC 2017 ADR
+gold read from `../shared` at build time. No model ships in the repository.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+from pathlib import Path
+
+import pycrfsuite
+
+from drugdata.normalize import Lexicon, effect_lexicon
+
+__all__ = ["DEFAULT_MODEL", "MentionTagger", "default_tagger", "segments", "train_tagger"]
+
+# Where `drugdata train-tagger` writes the model the pipeline uses by default (git-ignored).
+DEFAULT_MODEL = "trained/ae_tagger.crfsuite"
+_TOKEN = re.compile(r"\w+(?:[-']\w+)*|[^\w\s]")
+# A segment ends at a line end, a table cell's end (a run of 3+ spaces in a table flattened
+# into one line, or the clean text's " | ") or a sentence end.
+_SEGMENT = re.compile(r"[^\n|]+?(?=\s{3,}|\||\n|$)")
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)\]][.;])\s+(?=[A-Z])")
+_PARAMS = {"c1": 0.05, "c2": 0.05, "max_iterations": 150, "feature.possible_transitions": True}
+
+Token = tuple[int, int, str]
+
+
+def segments(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, text) of the pieces the tagger reads one at a time."""
+    for line in _SEGMENT.finditer(text):
+        start = 0
+        for end in _SENTENCE_END.finditer(line.group()):
+            yield line.start() + start, line.group()[start:end.start()]
+            start = end.end()
+        yield line.start() + start, line.group()[start:]
+
+
+def _tokens(segment: str) -> list[Token]:
+    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(segment)]
+
+
+@lru_cache(maxsize=65536)
+def _shape(word: str) -> str:
+    shape = re.sub(r"\d", "d", re.sub(r"[a-z]", "x", re.sub(r"[A-Z]", "X", word)))
+    return re.sub(r"(.)\1+", r"\1\1", shape)
+
+
+def _lexicon_tags(segment: str, tokens: list[Token], lexicon: Lexicon) -> list[str]:
+    """B/I/O per token for the known effect terms (HPO and curated synonyms) in the segment."""
+    tags = ["O"] * len(tokens)
+    matches = lexicon.scan(segment)
+    if not matches:
+        return tags
+    starts = [t[0] for t in tokens]
+    for match in matches:
+        i = bisect_left(starts, match.start)
+        tag = "B"
+        while i < len(tokens) and tokens[i][1] <= match.end:
+            tags[i], tag, i = tag, "I", i + 1
+    return tags
+
+
+def _features(segment: str, tokens: list[Token]) -> list[dict[str, str | float]]:
+    words = [t[2].lower() for t in tokens]
+    known = _lexicon_tags(segment, tokens, effect_lexicon())
+
+    padded = ["<s>"] * 3 + words + ["</s>"] * 3
+
+    def word(i: int) -> str:
+        return padded[i + 3]
+
+    out: list[dict[str, str | float]] = []
+    for i, (_, _, raw) in enumerate(tokens):
+        w = words[i]
+        f: dict[str, str | float] = {
+            "bias": 1.0, "w": w, "pre3": w[:3], "suf3": w[-3:], "suf4": w[-4:], "shape": _shape(raw),
+            "lemma": w[:-1] if w.endswith("s") and len(w) > 3 else w, "known": known[i],
+            "title": float(raw.istitle()), "upper": float(raw.isupper()), "digit": float(raw.isdigit()),
+            "pos": str(min(i, 3)), "-1|0": f"{word(i - 1)}|{w}", "0|+1": f"{w}|{word(i + 1)}",
+            "-2|-1": f"{word(i - 2)}|{word(i - 1)}", "+1|+2": f"{word(i + 1)}|{word(i + 2)}",
+        }
+        for d in (-3, -2, -1, 1, 2, 3):
+            f[f"{d}:w"] = word(i + d)
+            if abs(d) <= 2 and 0 <= i + d < len(words):
+                f[f"{d}:known"] = known[i + d]
+                f[f"{d}:suf3"] = words[i + d][-3:]
+        if i == 0:
+            f["first"] = 1.0
+        if i == len(tokens) - 1:
+            f["last"] = 1.0
+        out.append(f)
+    return out
+
+
+def _bio(tokens: list[Token], spans: list[tuple[int, int]]) -> list[str]:
+    tags: list[str] = []
+    for start, end, _ in tokens:
+        inside = next(((a, b) for a, b in spans if a <= start and end <= b), None)
+        tags.append("O" if inside is None else "B" if start == inside[0] or not tags or tags[-1] == "O" else "I")
+    return tags
+
+
+def _spans(tokens: list[Token], tags: list[str]) -> list[tuple[int, int]]:
+    found: list[tuple[int, int]] = []
+    current: tuple[int, int] | None = None
+    for (start, end, _), tag in zip(tokens, tags, strict=True):
+        if tag == "B" or (tag == "I" and current is None):
+            if current:
+                found.append(current)
+            current = (start, end)
+        elif tag == "I" and current:
+            current = (current[0], end)
+        elif current:
+            found.append(current)
+            current = None
+    return found + [current] if current else found
+
+
+@dataclass(frozen=True)
+class TrainingText:
+    """A section's text and the character spans of every adverse-reaction mention in it."""
+
+    text: str
+    mentions: list[tuple[int, int]]
+
+
+def train_tagger(texts: Iterable[TrainingText], model_path: Path, max_iterations: int | None = None) -> Path:
+    """Train a CRF on annotated texts and write it to `model_path` (CRFsuite's own file format)."""
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for item in texts:
+        for offset, segment in segments(item.text):
+            tokens = _tokens(segment)
+            if tokens:
+                local = [(a - offset, b - offset) for a, b in item.mentions if a >= offset and b <= offset + len(segment)]
+                trainer.append(_features(segment, tokens), _bio(tokens, local))
+    trainer.set_params({**_PARAMS, **({"max_iterations": max_iterations} if max_iterations else {})})
+    model_path.parent.mkdir(parents=True, exist_ok=True)
+    trainer.train(str(model_path))
+    return model_path
+
+
+class MentionTagger:
+    """Character spans of adverse-reaction mentions in a text, from a trained model file."""
+
+    def __init__(self, model_path: Path) -> None:
+        self.model_path = model_path
+        self._tagger = pycrfsuite.Tagger()
+        self._tagger.open(str(model_path))
+
+    def tag(self, text: str) -> list[tuple[int, int]]:
+        found: list[tuple[int, int]] = []
+        for offset, segment in segments(text):
+            tokens = _tokens(segment)
+            if tokens:
+                tags = self._tagger.tag(_features(segment, tokens))
+                found += [(offset + a, offset + b) for a, b in _spans(tokens, tags)]
+        return found
+
+
+@cache
+def default_tagger() -> MentionTagger | None:
+    """The model `drugdata train-tagger` wrote into the package, or None (rules only)."""
+    path = Path(str(resources.files("drugdata"))) / DEFAULT_MODEL
+    return MentionTagger(path) if path.is_file() else None
