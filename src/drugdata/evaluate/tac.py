@@ -58,7 +58,7 @@ def _training_text(entry: dict[str, Any]) -> TrainingText:
     return TrainingText(text, sorted(spans))
 
 
-def training_texts(path: Path, exclude: set[str] = frozenset()) -> list[TrainingText]:  # type: ignore[assignment]
+def training_texts(path: Path, exclude: frozenset[str] = frozenset()) -> list[TrainingText]:
     """Every annotated section of the labels not in `exclude`, for `train_tagger`."""
     return [t for lid, label in load_tac(path).items() if lid not in exclude for t in label["sections"]]
 
