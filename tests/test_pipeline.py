@@ -63,7 +63,7 @@ def test_metadata_precedence_manifest_over_sidecar_over_page(tmp_path):
 def test_a_broken_extractor_costs_its_table_only(tmp_path, monkeypatch):
     import drugdata.pipeline as module
 
-    def broken(document, drug):
+    def broken(document, drug, names):
         raise RuntimeError("boom")
 
     monkeypatch.setitem(module.EXTRACTORS, "dosing", broken)

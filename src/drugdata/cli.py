@@ -287,17 +287,16 @@ def _train_tagger(args: argparse.Namespace) -> int:
     """`train-tagger`: fit the adverse-reaction tagger on the TAC 2017 gold; the pipeline reads
     label sections with it from then on (rules only while there is none)."""
     import time
-    from importlib import resources
     from pathlib import Path
 
     from drugdata.evaluate.tac import training_texts
-    from drugdata.extract.mention_tagger import DEFAULT_MODEL, train_tagger
+    from drugdata.extract.mention_tagger import default_model_path, train_tagger
 
     gold = Path(args.gold) / "tac2017_adr" / "train.json"
     if not gold.exists():
         print(f"drugdata train-tagger: skipped, no {gold}; label sections are read by rules only", file=sys.stderr)
         return 0
-    out = Path(args.model) if args.model else Path(str(resources.files("drugdata"))) / DEFAULT_MODEL
+    out = Path(args.model) if args.model else default_model_path()
     started = time.perf_counter()
     texts = training_texts(gold)
     train_tagger(texts, out)

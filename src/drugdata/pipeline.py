@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -265,12 +266,13 @@ def sectionize(state: DocState) -> DocState:
     return state
 
 
-EXTRACTORS: dict[str, Callable[[Document, str], list[dict[str, Any]]]] = {
-    "indications": lambda doc, drug: extract_indications(doc),
-    "adverse_effects": lambda doc, drug: extract_adverse_effects(doc, name_pattern(drug, doc.meta)),
-    "interactions": lambda doc, drug: extract_interactions(doc, drug, name_pattern(drug, doc.meta)),
-    "dosing": lambda doc, drug: extract_dosing(doc),
-    "products": lambda doc, drug: extract_products(doc),
+# Each extractor gets the document, its drug and the pattern of the drug's names (built once).
+EXTRACTORS: dict[str, Callable[[Document, str, re.Pattern[str]], list[dict[str, Any]]]] = {
+    "indications": lambda doc, drug, names: extract_indications(doc),
+    "adverse_effects": lambda doc, drug, names: extract_adverse_effects(doc, names),
+    "interactions": lambda doc, drug, names: extract_interactions(doc, drug, names),
+    "dosing": lambda doc, drug, names: extract_dosing(doc),
+    "products": lambda doc, drug, names: extract_products(doc),
 }
 
 
@@ -278,9 +280,10 @@ EXTRACTORS: dict[str, Callable[[Document, str], list[dict[str, Any]]]] = {
 def extract(state: DocState) -> DocState:
     if not state.ok or state.cached or state.document is None or state.drug_name is None:
         return state
+    names = name_pattern(state.drug_name, state.document.meta)
     for table, extractor in EXTRACTORS.items():
         try:
-            state.facts[table] = extractor(state.document, state.drug_name)
+            state.facts[table] = extractor(state.document, state.drug_name, names)
         except Exception as error:  # noqa: BLE001 - one extractor failing costs its table only
             state.facts[table] = []
             state.errors.append({"doc_id": state.source["doc_id"], "path": state.source["path"],

@@ -1,7 +1,8 @@
 """TAC 2017 adverse drug reactions: labels fed as openFDA JSON, adverse effects scored per label.
 
-Two settings: the shipped vocabulary alone, and with a lexicon of the gold mentions of the
-*other* labels (k folds by label), the "plain lookup" a learnt system starts from.
+Three settings: the rules and shipped vocabulary alone; with a lexicon of the gold mentions of
+the *other* labels (k folds by label), the "plain lookup" a learnt system starts from; the CRF
+tagger trained on the other labels' annotated sections.
 """
 
 from __future__ import annotations
@@ -58,9 +59,13 @@ def _training_text(entry: dict[str, Any]) -> TrainingText:
     return TrainingText(text, sorted(spans))
 
 
-def training_texts(path: Path, exclude: frozenset[str] = frozenset()) -> list[TrainingText]:
-    """Every annotated section of the labels not in `exclude`, for `train_tagger`."""
-    return [t for lid, label in load_tac(path).items() if lid not in exclude for t in label["sections"]]
+def training_texts(path: Path) -> list[TrainingText]:
+    """Every annotated section of the gold, for `train_tagger`."""
+    return _sections(load_tac(path), exclude=set())
+
+
+def _sections(labels: dict[str, dict[str, Any]], exclude: set[str]) -> list[TrainingText]:
+    return [t for lid, label in labels.items() if lid not in exclude for t in label["sections"]]
 
 
 def _lexicon(labels: dict[str, dict[str, Any]], exclude: set[str]) -> Lexicon:
@@ -116,8 +121,7 @@ def _run(setting: str, files: dict[str, Any], labels: dict[str, dict[str, Any]],
         with effect_tagger(None), extra_effect_terms(_lexicon(labels, held)):
             return list(run_files(files))
     with tempfile.TemporaryDirectory() as folder:
-        texts = [t for lid, label in labels.items() if lid not in held for t in label["sections"]]
-        model = train_tagger(texts, Path(folder) / "fold.crfsuite", max_iterations)
+        model = train_tagger(_sections(labels, held), Path(folder) / "fold.crfsuite", max_iterations)
         with effect_tagger(MentionTagger(model)):
             return list(run_files(files))
 

@@ -21,7 +21,7 @@ import pycrfsuite
 
 from drugdata.normalize import Lexicon, effect_lexicon
 
-__all__ = ["DEFAULT_MODEL", "MentionTagger", "default_tagger", "segments", "train_tagger"]
+__all__ = ["DEFAULT_MODEL", "MentionTagger", "default_model_path", "default_tagger", "segments", "train_tagger"]
 
 # Where `drugdata train-tagger` writes the model the pipeline uses by default (git-ignored).
 DEFAULT_MODEL = "trained/ae_tagger.crfsuite"
@@ -45,8 +45,12 @@ def segments(text: str) -> Iterator[tuple[int, str]]:
         yield line.start() + start, line.group()[start:]
 
 
-def _tokens(segment: str) -> list[Token]:
-    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(segment)]
+def _tokenized(text: str) -> Iterator[tuple[int, str, list[Token]]]:
+    """(offset, segment, tokens) of each segment that has a token: what training and tagging read."""
+    for offset, segment in segments(text):
+        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(segment)]
+        if tokens:
+            yield offset, segment, tokens
 
 
 @lru_cache(maxsize=65536)
@@ -138,11 +142,9 @@ def train_tagger(texts: Iterable[TrainingText], model_path: Path, max_iterations
     """Train a CRF on annotated texts and write it to `model_path` (CRFsuite's own file format)."""
     trainer = pycrfsuite.Trainer(verbose=False)
     for item in texts:
-        for offset, segment in segments(item.text):
-            tokens = _tokens(segment)
-            if tokens:
-                local = [(a - offset, b - offset) for a, b in item.mentions if a >= offset and b <= offset + len(segment)]
-                trainer.append(_features(segment, tokens), _bio(tokens, local))
+        for offset, segment, tokens in _tokenized(item.text):
+            local = [(a - offset, b - offset) for a, b in item.mentions if a >= offset and b <= offset + len(segment)]
+            trainer.append(_features(segment, tokens), _bio(tokens, local))
     trainer.set_params({**_PARAMS, **({"max_iterations": max_iterations} if max_iterations else {})})
     model_path.parent.mkdir(parents=True, exist_ok=True)
     trainer.train(str(model_path))
@@ -159,16 +161,19 @@ class MentionTagger:
 
     def tag(self, text: str) -> list[tuple[int, int]]:
         found: list[tuple[int, int]] = []
-        for offset, segment in segments(text):
-            tokens = _tokens(segment)
-            if tokens:
-                tags = self._tagger.tag(_features(segment, tokens))
-                found += [(offset + a, offset + b) for a, b in _spans(tokens, tags)]
+        for offset, segment, tokens in _tokenized(text):
+            tags = self._tagger.tag(_features(segment, tokens))
+            found += [(offset + a, offset + b) for a, b in _spans(tokens, tags)]
         return found
+
+
+def default_model_path() -> Path:
+    """Where `drugdata train-tagger` writes the model and builds look for it: inside the package."""
+    return Path(str(resources.files("drugdata"))) / DEFAULT_MODEL
 
 
 @cache
 def default_tagger() -> MentionTagger | None:
-    """The model `drugdata train-tagger` wrote into the package, or None (rules only)."""
-    path = Path(str(resources.files("drugdata"))) / DEFAULT_MODEL
+    """The model `drugdata train-tagger` wrote, or None (rules only)."""
+    path = default_model_path()
     return MentionTagger(path) if path.is_file() else None
