@@ -15,7 +15,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 # The adverse-reaction tagger is trained from the TAC 2017 gold when ../shared has it (never committed).
 TAGGER := src/drugdata/trained/ae_tagger.crfsuite
-$(TAGGER): $(STAMP) src/drugdata/extract/mention_tagger.py $(wildcard ../shared/gold/tac2017_adr/train.json)
+$(TAGGER): $(STAMP) src/drugdata/extract/mention_tagger.py $(wildcard ../shared/gold/tac2017_adr/train.json ../shared/labels/tac2017_unannotated)
 	$(VENV)/bin/drugdata train-tagger --gold ../shared/gold
 
 run: $(STAMP) $(TAGGER)  ## build output/ from raw/ (trains the tagger first where the gold is present)

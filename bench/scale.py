@@ -33,25 +33,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
+from drugdata.evaluate.tac import label_sections
 
 REPO = Path(__file__).resolve().parents[1]
 TAC = REPO.parent / "shared" / "labels" / "tac2017_unannotated"
-FIELDS = {"adverse reactions": "adverse_reactions", "warnings and precautions": "warnings_and_cautions",
-          "boxed warnings": "boxed_warning"}
 WEB_SHARE = 10  # one document in ten is a sample web page
 _NUMBER = re.compile(r"(?<![\d.])(\d{1,3})(?:\.(\d))?(?=\s*%)")
 
 
 def _labels() -> list[tuple[str, dict[str, list[str]]]]:
-    out = []
-    for path in sorted(TAC.glob("*.xml")):
-        root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
-        sections: dict[str, list[str]] = {}
-        for section in root.iter("Section"):
-            sections.setdefault(FIELDS[section.get("name", "adverse reactions")], []).append(section.text or "")
-        out.append((root.get("drug") or path.stem, sections))
-    return out
+    return list(label_sections(TAC))
 
 
 def _nudge(text: str, rng: random.Random) -> str:

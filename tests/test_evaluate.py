@@ -11,7 +11,7 @@ import pytest
 from drugdata.evaluate.ddi import gold_precipitants
 from drugdata.evaluate.runner import accuracy_markdown, run_benchmark
 from drugdata.evaluate.scoring import overlaps, score_sets
-from drugdata.evaluate.tac import evaluate_tac, load_tac
+from drugdata.evaluate.tac import evaluate_tac, label_sections, load_tac
 
 GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold"
 needs_gold = pytest.mark.skipif(not GOLD.is_dir(), reason="../shared/gold not present: accuracy not measured")
@@ -65,3 +65,16 @@ def test_labeledin_conditions_floor():
 def test_accuracy_markdown_names_commit_and_skips(tmp_path):
     text = accuracy_markdown({"ddi": None}, tmp_path, "drugdata eval ddi")
     assert "commit `" in text and "Skipped: gold not found" in text and "drugdata eval ddi" in text
+
+
+def test_unannotated_tac_labels_are_read_by_section(tmp_path):
+    (tmp_path / "ZENTRA.xml").write_text(
+        '<?xml version="1.0"?><Label drug="zentra" track="TAC2017_ADR"><Text>'
+        '<Section name="adverse reactions" id="S1">Nausea, quorbexia, headache.</Section>'
+        '<Section name="boxed warnings" id="S2">Hepatotoxicity.</Section></Text></Label>', encoding="utf-8")
+    (tmp_path / "OTHER.xml").write_text('<Label drug="other"><Text><Section name="warnings and precautions">'
+                                        'Rash.</Section></Text></Label>', encoding="utf-8")
+    labels = dict(label_sections(tmp_path))
+    assert labels["zentra"] == {"adverse_reactions": ["Nausea, quorbexia, headache."], "boxed_warning": ["Hepatotoxicity."]}
+    assert labels["other"] == {"warnings_and_cautions": ["Rash."]}
+    assert [drug for drug, _ in label_sections(tmp_path, exclude={"zentra"})] == ["other"]  # gold labels left out

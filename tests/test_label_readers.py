@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from drugdata import pipeline
-from drugdata.extract.ae_tables import arms, cell_pct
+from drugdata.extract.ae_tables import NOT_AN_EFFECT_CELL, arms, cell_pct
 from drugdata.readers import read_page
 from drugdata.readers.openfda import is_bulk, iter_records
 
@@ -151,3 +151,22 @@ def test_a_folder_mixing_labels_and_web_pages_fills_every_table(tmp_path):
     assert frames["quarantine"].empty, frames["quarantine"].to_dict("records")
     assert "tezumab" in set(frames["drugs"]["drug_id"])
     assert frames["adverse_effects"]["placebo_pct"].notna().sum() >= 7
+
+
+def test_openfda_text_laid_out_in_columns_keeps_its_column_breaks():
+    """openFDA flattens a two-column list into one line of wide gaps; the gaps stay cell breaks
+    (" | "), so "Hypothermia" and "Investigations:" are not read as one phrase."""
+    record = {"openfda": {"generic_name": ["zentramab"]}, "adverse_reactions": [
+        ("     Eye Disorders:    Diplopia, vision blurred    General Disorders:    Hypothermia    Investigations:    "
+         "Hepatic enzyme increased\n  Hepatotoxicity [see  Warnings and Precautions (      5.1      )  ]")]}
+    page = read_page(json.dumps(record).encode(), "label.json")
+    texts = [b.text for b in page.blocks]
+    assert "Eye Disorders: | Diplopia, vision blurred | General Disorders: | Hypothermia | Investigations: | " \
+           "Hepatic enzyme increased" in texts
+    assert any("(      5.1      )" in t for t in texts)  # gaps before a figure or a bracket are no column break
+
+
+def test_row_titles_naming_a_body_system_are_groupings_not_effects():
+    assert NOT_AN_EFFECT_CELL.match("Skin and Subcutaneous Tissue Disorders")
+    assert NOT_AN_EFFECT_CELL.match("Nervous system") and NOT_AN_EFFECT_CELL.match("Other")
+    assert not NOT_AN_EFFECT_CELL.match("Sleep disorders") and not NOT_AN_EFFECT_CELL.match("Severe hypoglycemia")

@@ -11,9 +11,12 @@ from drugdata.extract.adverse_effects import effect_tagger, extract_adverse_effe
 from drugdata.extract.mention_tagger import (
     MentionTagger,
     TrainingText,
+    WordStats,
     _spans,
     segments,
+    stats_path,
     train_tagger,
+    word_stats,
 )
 
 # Invented reaction names (seeded), so only what the tagger learnt from context finds new ones.
@@ -62,6 +65,26 @@ def test_tagger_learns_mentions_from_context(tagger):
     assert not tagger.tag("Take Zentra with food twice daily.")
 
 
+def test_word_stats_learn_which_words_stand_in_lists_of_known_effects(tmp_path):
+    texts = ["Reported were: nausea, vomiting, quorbexia, headache and rash."] * 3 + [
+        "Quorbexia was seen once in a patient.", "The patient took the tablet with food."] * 3
+    stats = word_stats(texts)
+    assert stats.level("quorbexia") == "4"  # a list item 3 times in 6, after two known effects
+    assert stats.level("patient") == "0" and stats.level("tablet") == "0"  # seen, never listed
+    assert stats.level("zorvaquitis") == "rare"  # fewer than three sightings say nothing
+    saved = tmp_path / "stats.json"
+    stats.save(saved)
+    assert WordStats.load(saved) == stats and WordStats.load(tmp_path / "absent.json").level("quorbexia") == "rare"
+
+
+def test_a_model_keeps_the_word_stats_it_was_trained_with(tmp_path):
+    stats = WordStats({"hexomelitis": 10}, {"hexomelitis": 9})
+    model = train_tagger([_annotated(["Patients reported hexomelitis and dizziness."])], tmp_path / "m.crfsuite",
+                         max_iterations=5, stats=stats)
+    assert WordStats.load(stats_path(model)) == stats
+    assert MentionTagger(model)._stats == stats
+
+
 def _label(tmp_path, doc_state, sections: dict[str, str]):
     record = {"openfda": {"generic_name": ["zentramab"], "brand_name": ["Zentra"]}, **{k: [v] for k, v in sections.items()}}
     return doc_state(json.dumps(record), "zentra.json").document
@@ -94,3 +117,25 @@ def test_web_pages_are_read_by_rules_only(tagger, document):
     with effect_tagger(None):
         rules = {r["effect"] for r in extract_adverse_effects(page)}
     assert learnt == rules
+
+
+class _Finds:
+    """A stand-in model that finds the given phrases, to test what the extractor does with hits."""
+
+    def __init__(self, *phrases: str) -> None:
+        self.phrases = phrases
+
+    def tag(self, text: str) -> list[tuple[int, int]]:
+        return sorted((m.start(), m.end()) for p in self.phrases for m in re.finditer(re.escape(p), text))
+
+
+def test_a_labels_named_reactions_and_disorders_are_kept_body_systems_are_not(tmp_path, doc_state):
+    document = _label(tmp_path, doc_state, {"adverse_reactions": (
+        "Hypersensitivity reactions, including anaphylaxis, have been reported. Sleep disorders occurred in 2%. "
+        "Nervous system disorders: dizziness.")})
+    with effect_tagger(_Finds("Hypersensitivity reactions", "anaphylaxis", "Sleep disorders", "Nervous system disorders",
+                              "dizziness")):
+        effects = {r["effect"] for r in extract_adverse_effects(document)}
+    # on a web page the bare "allergic reaction" of a list of signs is context; a label names it as a reaction
+    assert {"Hypersensitivity reactions", "anaphylaxis", "Sleep disorders", "dizziness"} <= effects
+    assert "Nervous system disorders" not in effects

@@ -38,7 +38,7 @@ def pipeline_fingerprint() -> str:
     digest = hashlib.sha256(PIPELINE_VERSION.encode())
     root = Path(str(resources.files("drugdata")))
     for path in sorted(root.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".csv", ".yaml", ".tsv", ".sql", ".crfsuite") and "__pycache__" not in path.parts:
+        if path.is_file() and path.suffix in (".py", ".csv", ".yaml", ".tsv", ".sql", ".crfsuite", ".json") and "__pycache__" not in path.parts:
             digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return f"{PIPELINE_VERSION}-{digest.hexdigest()[:16]}"
 

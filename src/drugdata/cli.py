@@ -289,7 +289,7 @@ def _train_tagger(args: argparse.Namespace) -> int:
     import time
     from pathlib import Path
 
-    from drugdata.evaluate.tac import training_texts
+    from drugdata.evaluate.tac import training_texts, unannotated_stats
     from drugdata.extract.mention_tagger import default_model_path, train_tagger
 
     gold = Path(args.gold) / "tac2017_adr" / "train.json"
@@ -299,9 +299,11 @@ def _train_tagger(args: argparse.Namespace) -> int:
     out = Path(args.model) if args.model else default_model_path()
     started = time.perf_counter()
     texts = training_texts(gold)
-    train_tagger(texts, out)
-    print(f"trained the adverse-reaction tagger on {len(texts)} label sections in "
-          f"{time.perf_counter() - started:.0f} s: wrote {out}")
+    unlabeled = Path(args.unlabeled)
+    stats = unannotated_stats(unlabeled) if unlabeled.is_dir() else None
+    train_tagger(texts, out, stats=stats)
+    print(f"trained the adverse-reaction tagger on {len(texts)} label sections, word statistics from "
+          f"{unlabeled if stats else 'those sections'}, in {time.perf_counter() - started:.0f} s: wrote {out}")
     return 0
 
 
@@ -309,6 +311,8 @@ def _add_eval_commands(commands: Any) -> None:
     train = commands.add_parser("train-tagger", help="train the adverse-reaction tagger on ../shared/gold (TAC 2017)")
     train.add_argument("--gold", default="../shared/gold", help="gold folder (default: ../shared/gold)")
     train.add_argument("--model", help="where to write the model (default: inside the package, where builds find it)")
+    train.add_argument("--unlabeled", default="../shared/labels/tac2017_unannotated",
+                       help="unannotated TAC labels the word statistics are counted on (default: %(default)s)")
     train.set_defaults(handler=_train_tagger)
     command = commands.add_parser("eval", help="score extraction against third-party gold (../shared/gold)")
     command.add_argument("benchmark", choices=["tac", "ddi", "labeledin", "all", "gold"],

@@ -12,13 +12,13 @@ from typing import Any
 
 from drugdata.evaluate.ddi import evaluate_ddi
 from drugdata.evaluate.labeledin import evaluate_labeledin
-from drugdata.evaluate.tac import evaluate_tac
+from drugdata.evaluate.tac import evaluate_tac, unannotated_folder
 
 __all__ = ["BENCHMARKS", "accuracy_markdown", "run_benchmark"]
 
 # name -> (gold path under the gold root, evaluator)
 BENCHMARKS: dict[str, tuple[str, Callable[[Path, int | None], dict[str, Any]]]] = {
-    "tac": ("tac2017_adr/train.json", evaluate_tac),
+    "tac": ("tac2017_adr/train.json", lambda path, limit: evaluate_tac(path, limit, unlabeled=unannotated_folder(path))),
     "ddi": ("nlm_ddi", evaluate_ddi),
     "labeledin": ("labeledin/dev.txt", evaluate_labeledin),
 }

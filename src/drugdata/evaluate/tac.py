@@ -11,17 +11,29 @@ import json
 import re
 import tempfile
 from collections import defaultdict
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
+
+from lxml import etree
 
 from drugdata.evaluate.feed import run_files
 from drugdata.evaluate.scoring import Score, norm, score_sets
 from drugdata.extract.adverse_effects import effect_tagger, extra_effect_terms
-from drugdata.extract.mention_tagger import MentionTagger, TrainingText, train_tagger
+from drugdata.extract.mention_tagger import (
+    MentionTagger,
+    TrainingText,
+    WordStats,
+    train_tagger,
+    word_stats,
+)
 from drugdata.normalize import Lexicon
 from drugdata.vocabulary import Concept
 
-__all__ = ["evaluate_tac", "load_tac", "training_texts"]
+__all__ = ["evaluate_tac", "label_sections", "load_tac", "training_texts", "unannotated_folder",
+           "unannotated_stats"]
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 _FIELDS = {"adverse reactions": "adverse_reactions", "warnings and precautions": "warnings_and_cautions",
            "boxed warnings": "boxed_warning"}
@@ -64,6 +76,30 @@ def training_texts(path: Path) -> list[TrainingText]:
     return _sections(load_tac(path), exclude=set())
 
 
+def unannotated_folder(gold: Path) -> Path:
+    """The 2,208 unannotated TAC 2017 labels beside the gold (`../shared/labels/`)."""
+    return gold.parents[2] / "labels" / "tac2017_unannotated"
+
+
+def label_sections(folder: Path, exclude: Collection[str] = ()) -> Iterator[tuple[str, dict[str, list[str]]]]:
+    """(drug, openFDA field -> section texts) of each TAC XML label in `folder`
+    (`<Label drug=...><Text><Section name=...>`), leaving out the files named in `exclude`."""
+    for path in sorted(folder.glob("*.xml")):
+        if path.stem.lower() in exclude:
+            continue
+        root = etree.parse(str(path), _PARSER).getroot()
+        sections: dict[str, list[str]] = {}
+        for section in root.iter("Section"):
+            sections.setdefault(_FIELDS[section.get("name", "adverse reactions")], []).append(section.text or "")
+        yield root.get("drug") or path.stem, sections
+
+
+def unannotated_stats(folder: Path, exclude: Collection[str] = ()) -> WordStats:
+    """The tagger's word statistics counted on every section of the unannotated labels."""
+    return word_stats(text for _, sections in label_sections(folder, exclude)
+                      for texts in sections.values() for text in texts)
+
+
 def _sections(labels: dict[str, dict[str, Any]], exclude: set[str]) -> list[TrainingText]:
     return [t for lid, label in labels.items() if lid not in exclude for t in label["sections"]]
 
@@ -82,12 +118,16 @@ _SETTINGS = ("vocabulary", "vocabulary + other-fold mentions", "tagger trained o
 
 
 def evaluate_tac(path: Path, limit: int | None = None, folds: int = 5,
-                 max_iterations: int | None = None) -> dict[str, Any]:
+                 max_iterations: int | None = None, unlabeled: Path | None = None) -> dict[str, Any]:
     """Strict/lenient P/R/F1 on mentions and strict on MedDRA PT names, in three settings: rules
     and shipped vocabulary; plus the other folds' mentions as a lexicon; the CRF tagger trained on
-    the other folds' labels. No label is ever scored by what was learnt from it."""
+    the other folds' labels. No label is ever scored by what was learnt from it. The tagger's word
+    statistics come from the unannotated labels in `unlabeled` that are not in the gold (else from
+    the training sections)."""
     labels = load_tac(path, limit)
     ids = sorted(labels)
+    gold_ids = {lid.lower() for lid in load_tac(path)}
+    stats = unannotated_stats(unlabeled, exclude=gold_ids) if unlabeled and unlabeled.is_dir() else None
     results: dict[str, Any] = {"labels": len(ids), "folds": folds}
     for setting in _SETTINGS:
         strict, lenient, pt = Score(), Score(), Score()
@@ -95,7 +135,7 @@ def evaluate_tac(path: Path, limit: int | None = None, folds: int = 5,
         for fold in range(folds if setting != "vocabulary" else 1):
             held = {lid for k, lid in enumerate(ids) if k % folds == fold} if setting != "vocabulary" else set(ids)
             files = {f"{lid}.json": labels[lid]["record"] for lid in sorted(held)}
-            for name, state in _run(setting, files, labels, held, max_iterations):
+            for name, state in _run(setting, files, labels, held, max_iterations, stats):
                 label = labels[name.removesuffix(".json")]
                 if not state.ok:
                     quarantined.append(f"{name}: {state.source['reason']}")
@@ -113,7 +153,7 @@ def evaluate_tac(path: Path, limit: int | None = None, folds: int = 5,
 
 
 def _run(setting: str, files: dict[str, Any], labels: dict[str, dict[str, Any]], held: set[str],
-         max_iterations: int | None) -> list[tuple[str, Any]]:
+         max_iterations: int | None, stats: WordStats | None) -> list[tuple[str, Any]]:
     if setting == "vocabulary":
         with effect_tagger(None):
             return list(run_files(files))
@@ -121,7 +161,7 @@ def _run(setting: str, files: dict[str, Any], labels: dict[str, dict[str, Any]],
         with effect_tagger(None), extra_effect_terms(_lexicon(labels, held)):
             return list(run_files(files))
     with tempfile.TemporaryDirectory() as folder:
-        model = train_tagger(_sections(labels, held), Path(folder) / "fold.crfsuite", max_iterations)
+        model = train_tagger(_sections(labels, held), Path(folder) / "fold.crfsuite", max_iterations, stats)
         with effect_tagger(MentionTagger(model)):
             return list(run_files(files))
 

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from drugdata.extract.ae_tables import NOT_AN_EFFECT_CELL, extract_table_effects
+from drugdata.extract.ae_tables import BODY_SYSTEM, NOT_AN_EFFECT_CELL, extract_table_effects
 from drugdata.extract.frequency import frequency_of
 from drugdata.extract.mention_tagger import MentionTagger, default_tagger
 from drugdata.extract.text_utils import LABEL, is_label, is_negated, split_enumeration, trim_phrase
@@ -101,7 +101,7 @@ _ROUTE = re.compile(r"\b(?:with|during|after|via|by|following|from) (?:the )?(in
 # Label words that enumerations pick up but that name no effect: body-system (MedDRA SOC)
 # headings, "adverse reactions" itself, editorial words.
 _NOT_AN_EFFECT = re.compile(
-    r"^(?:excerpt|note|investigations|metabolism|because\b.*|following\b.*|.*\bdisorders|.*\bconditions|"
+    rf"^(?:excerpt|note|investigations|metabolism|because\b.*|following\b.*|{BODY_SYSTEM}|.*\bconditions|"
     r"(?:serious |other |common |most common |the )?adverse (?:drug )?(?:reactions?|events?|experiences?)|"
     r"have been reported|laboratory (?:abnormalities|tests?)|www\b.*|.*\bsystems?|.*\b(?:trials?|studies|figures)\b.*)$",
     re.IGNORECASE)
@@ -390,13 +390,14 @@ def extract_adverse_effects(doc: Document, drug_names: re.Pattern[str] | None = 
     """Effect rows of a document; `drug_names` (the document's drug) keeps "Pristiq 50 mg per day"
     out of what the tagger finds."""
     rows: list[dict[str, Any]] = []
+    tagged: list[dict[str, Any]] = []  # a label names "Hypersensitivity Reactions" as a reaction of its own
     effects, agents, extra = effect_lexicon(), agent_lexicon(), _extra_terms.get()
     label = is_label(doc)
     tagger = _label_tagger() if label else None
     for sentence in doc.sentences:
         scan_all = label and sentence.section in _LABEL_AE_SECTIONS
         if tagger and scan_all:
-            rows += _tagged_rows(doc, sentence, tagger, effects, drug_names)
+            tagged += _tagged_rows(doc, sentence, tagger, effects, drug_names)
             continue
         if sentence.block_kind in ("heading", "table_row") or not (scan_all or _in_ae_context(sentence)):
             continue  # table rows are read by column in ae_tables
@@ -446,8 +447,8 @@ def extract_adverse_effects(doc: Document, drug_names: re.Pattern[str] | None = 
             rows.append(_row(doc, sentence, start, end, concept, name))
     tables = extract_table_effects(doc)
     in_tables = [(t["span_start"], t["span_end"]) for t in tables]
-    rows = [r for r in rows if not any(a < r["span_end"] and r["span_start"] < b for a, b in in_tables)]
-    return _without_bare_allergy(rows) + tables
+    rows = _without_bare_allergy(rows) + tagged
+    return [r for r in rows if not any(a < r["span_end"] and r["span_start"] < b for a, b in in_tables)] + tables
 
 
 def _tagged_rows(doc: Document, sentence: Sentence, tagger: MentionTagger, effects: Lexicon,

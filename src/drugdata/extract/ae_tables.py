@@ -18,7 +18,7 @@ from drugdata.models import Document, Line
 from drugdata.normalize import effect_lexicon
 from drugdata.sections import section_types
 
-__all__ = ["NOT_AN_EFFECT_CELL", "TableRow", "arms", "cell_pct", "extract_table_effects"]
+__all__ = ["BODY_SYSTEM", "NOT_AN_EFFECT_CELL", "TableRow", "arms", "cell_pct", "extract_table_effects"]
 
 AE_TABLE_SECTIONS = {"adverse_effects", "serious_adverse_effects", "precautions", "withdrawal", "overdose"}
 _AE_HEADER = re.compile(r"placebo|%|percent|incidence|adverse|reactions?|events?|n\s*=", re.IGNORECASE)
@@ -26,9 +26,18 @@ _PLACEBO = re.compile(r"\b(placebo|vehicle|sham|control)\b", re.IGNORECASE)
 _NOT_ARM = re.compile(r"\b(relative risk|risk difference|odds ratio|hazard ratio|p[- ]value|95%\s*ci|difference)\b",
                       re.IGNORECASE)
 _PCT = re.compile(r"^\s*(?:\d+\s*\(\s*)?(<|≤|less than\s*)?\s*(\d{1,3}(?:\.\d+)?)\s*%?\s*\)?\s*[*†‡§¶a-e]?\s*$")
+# A body system or MedDRA system organ class as a grouping title ("Skin and Subcutaneous Tissue
+# Disorders", "Nervous system"); "Sleep disorders" or "Menstrual disorders" name effects.
+BODY_SYSTEM = (r"(?:(?:blood|lymphatic|hemic|cardiac|cardiovascular|vascular|ear|labyrinth|endocrine|eye|ocular|"
+               r"gastrointestinal|digestive|general|administration|site|hepatobiliary|hepatic|immune|metabolism|"
+               r"nutrition(?:al)?|musculoskeletal|connective|tissue|nervous|neurologic(?:al)?|psychiatric|renal|"
+               r"urinary|genitourinary|urogenital|reproductive|breast|respiratory|thoracic|mediastinal|skin|"
+               r"subcutaneous|dermatologic(?:al)?|congenital|familial|genetic|pregnancy|puerperium|perinatal|"
+               r"special|senses|body|system|and|&|,)\s*)*(?:system|disorders)")
 # Row and cell titles that are no effect: body systems, arms, grades, doses, populations.
 NOT_AN_EFFECT_CELL = re.compile(
-    r"^(?:body as a whole|(?:[a-z ,&-]+ )?(?:system|disorders|general)|any (?:adverse )?(?:reaction|event)s?|"
+    rf"^(?:body as a whole|{BODY_SYSTEM}|general|any (?:adverse )?(?:reaction|event)s?|any teaes?|all\b.*\bevents|"
+    r"other$|severe$|documented\b.*|change from baseline|"
     r"total|number of (?:patients|subjects)|patients with|n|system organ class|preferred term|"
     r"adverse (?:reaction|event)s?|placebo|grade \d|psychiatric$|normal to|.*\binfestations|"
     r".*\bmg (?:per|a|/) ?day|.*\b(?:patients|subjects)\b)\b.*$", re.IGNORECASE)

@@ -9,8 +9,10 @@ gold read from `../shared` at build time. No model ships in the repository.
 
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -21,7 +23,8 @@ import pycrfsuite
 
 from drugdata.normalize import Lexicon, effect_lexicon
 
-__all__ = ["DEFAULT_MODEL", "MentionTagger", "default_model_path", "default_tagger", "segments", "train_tagger"]
+__all__ = ["DEFAULT_MODEL", "MentionTagger", "WordStats", "default_model_path", "default_tagger", "segments",
+           "stats_path", "train_tagger", "word_stats"]
 
 # Where `drugdata train-tagger` writes the model the pipeline uses by default (git-ignored).
 DEFAULT_MODEL = "trained/ae_tagger.crfsuite"
@@ -33,6 +36,8 @@ _SENTENCE_END = re.compile(r"(?<=[a-z0-9)\]][.;])\s+(?=[A-Z])")
 _PARAMS = {"c1": 0.05, "c2": 0.05, "max_iterations": 150, "feature.possible_transitions": True}
 
 Token = tuple[int, int, str]
+# Tokens that end a chunk of a segment: the items of "night sweats, prurigo, dry skin" are chunks.
+_CHUNK_END = frozenset(",;:()[]")
 
 
 def segments(text: str) -> Iterator[tuple[int, str]]:
@@ -74,9 +79,73 @@ def _lexicon_tags(segment: str, tokens: list[Token], lexicon: Lexicon) -> list[s
     return tags
 
 
-def _features(segment: str, tokens: list[Token]) -> list[dict[str, str | float]]:
+def _chunks(words: list[str]) -> list[tuple[int, int]]:
+    """(first, end) token indexes of the runs of words between commas, colons and brackets."""
+    found: list[tuple[int, int]] = []
+    first = 0
+    for i, w in enumerate([*words, ","]):
+        if w in _CHUNK_END:
+            if first < i:
+                found.append((first, i))
+            first = i + 1
+    return found
+
+
+@dataclass(frozen=True)
+class WordStats:
+    """How often each word stands as an item of a list of known effects in unannotated label text.
+
+    A word the annotated labels never show ("prurigo") still reads as an effect when other labels
+    list it among known ones ("pruritus, prurigo, rash"): the words' company, learnt without gold.
+    """
+
+    seen: dict[str, int]
+    listed: dict[str, int]
+
+    def level(self, word: str) -> str:
+        """The share of a word's occurrences that are list items, in six levels ("rare" if seen < 3)."""
+        seen = self.seen.get(word, 0)
+        if seen < 3:
+            return "rare"
+        share = self.listed.get(word, 0) / seen
+        for level, top in enumerate((0.0, 0.02, 0.08, 0.25, 0.5)):
+            if share <= top:
+                return str(level)
+        return "5"
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps({"seen": self.seen, "listed": self.listed}, sort_keys=True), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> WordStats:
+        data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        return cls(data.get("seen", {}), data.get("listed", {}))
+
+
+def word_stats(texts: Iterable[str]) -> WordStats:
+    """Count, over unannotated texts, each word and how often it is in a short list item with at
+    least two known effects (HPO and curated synonyms) among the two items either side."""
+    seen: Counter[str] = Counter()
+    listed: Counter[str] = Counter()
+    lexicon = effect_lexicon()
+    for text in texts:
+        for _, _, tokens in _tokenized(text):
+            words = [t[2].lower() for t in tokens]
+            seen.update(words)
+            chunks = _chunks(words)
+            if len(chunks) < 3:
+                continue
+            known = [b - a <= 4 and lexicon.lookup(" ".join(words[a:b])) is not None for a, b in chunks]
+            for i, (a, b) in enumerate(chunks):
+                if b - a <= 3 and sum(known[max(0, i - 2):i]) + sum(known[i + 1:i + 3]) >= 2:
+                    listed.update(set(words[a:b]))
+    return WordStats({w: n for w, n in seen.items() if n >= 3}, {w: n for w, n in listed.items() if seen[w] >= 3})
+
+
+def _features(segment: str, tokens: list[Token], stats: WordStats) -> list[dict[str, str | float]]:
     words = [t[2].lower() for t in tokens]
     known = _lexicon_tags(segment, tokens, effect_lexicon())
+    levels = [stats.level(w) for w in words]
 
     padded = ["<s>"] * 3 + words + ["</s>"] * 3
 
@@ -102,8 +171,32 @@ def _features(segment: str, tokens: list[Token]) -> list[dict[str, str | float]]
             f["first"] = 1.0
         if i == len(tokens) - 1:
             f["last"] = 1.0
+        f["listed"] = levels[i]
+        f["-1:listed"] = levels[i - 1] if i else "<s>"
+        f["+1:listed"] = levels[i + 1] if i + 1 < len(words) else "</s>"
         out.append(f)
+    _add_chunk_features(out, words, known)
     return out
+
+
+def _add_chunk_features(out: list[dict[str, str | float]], words: list[str], known: list[str]) -> None:
+    """Where a token stands in a list: its item's length and place, whether the item and its
+    siblings are known effects, and the word before the segment's colon ("Skin Disorders:")."""
+    chunks = _chunks(words)
+    hit = [any(known[k] != "O" for k in range(a, b)) for a, b in chunks]
+    colon = words.index(":") if ":" in words else None
+    title = words[colon - 1] if colon else "<none>"
+    for c, (a, b) in enumerate(chunks):
+        length, siblings = str(min(b - a, 6)), str(min(sum(hit) - hit[c], 3))
+        for k in range(a, b):
+            f = out[k]
+            f["item_len"], f["item_siblings"], f["items"] = length, siblings, str(min(len(chunks), 4))
+            f["item_place"] = "F" if k == a else "L" if k == b - 1 else "M"
+            f["item_known"] = float(hit[c])
+            f["item_whole_known"] = float(all(known[j] != "O" for j in range(a, b)))
+            f["item_len|siblings"] = f"{length}|{siblings}"
+            if colon is not None and k > colon:
+                f["colon_title"] = title
 
 
 def _bio(tokens: list[Token], spans: list[tuple[int, int]]) -> list[str]:
@@ -138,16 +231,26 @@ class TrainingText:
     mentions: list[tuple[int, int]]
 
 
-def train_tagger(texts: Iterable[TrainingText], model_path: Path, max_iterations: int | None = None) -> Path:
-    """Train a CRF on annotated texts and write it to `model_path` (CRFsuite's own file format)."""
+def stats_path(model_path: Path) -> Path:
+    """The word statistics a model was trained with, stored beside it."""
+    return model_path.with_suffix(".words.json")
+
+
+def train_tagger(texts: Iterable[TrainingText], model_path: Path, max_iterations: int | None = None,
+                 stats: WordStats | None = None) -> Path:
+    """Train a CRF on annotated texts and write it to `model_path` (CRFsuite's own file format),
+    with its word statistics beside it; without `stats` they are counted on the texts themselves."""
+    texts = list(texts)
+    stats = stats or word_stats(item.text for item in texts)
     trainer = pycrfsuite.Trainer(verbose=False)
     for item in texts:
         for offset, segment, tokens in _tokenized(item.text):
             local = [(a - offset, b - offset) for a, b in item.mentions if a >= offset and b <= offset + len(segment)]
-            trainer.append(_features(segment, tokens), _bio(tokens, local))
+            trainer.append(_features(segment, tokens, stats), _bio(tokens, local))
     trainer.set_params({**_PARAMS, **({"max_iterations": max_iterations} if max_iterations else {})})
     model_path.parent.mkdir(parents=True, exist_ok=True)
     trainer.train(str(model_path))
+    stats.save(stats_path(model_path))
     return model_path
 
 
@@ -158,11 +261,12 @@ class MentionTagger:
         self.model_path = model_path
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(model_path))
+        self._stats = WordStats.load(stats_path(model_path))
 
     def tag(self, text: str) -> list[tuple[int, int]]:
         found: list[tuple[int, int]] = []
         for offset, segment, tokens in _tokenized(text):
-            tags = self._tagger.tag(_features(segment, tokens))
+            tags = self._tagger.tag(_features(segment, tokens, self._stats))
             found += [(offset + a, offset + b) for a, b in _spans(tokens, tags)]
         return found
 

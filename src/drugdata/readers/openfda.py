@@ -89,7 +89,7 @@ def record_page(record: dict[str, Any], path: str) -> Page:
             continue
         blocks.append(Block("heading", title, 2, section=type_))
         for text in texts:
-            blocks += blocks_from_lines(text)
+            blocks += blocks_from_lines(text, column_gaps=True)
         for table in tables:
             blocks += _table_rows(table)
     return Page(path=path, format="openfda_json", blocks=blocks, meta=meta)

@@ -94,10 +94,18 @@ def table_rows(lines: list[str]) -> dict[int, tuple[str, ...]]:
     return rows
 
 
-def blocks_from_lines(text: str) -> list[Block]:
-    """Classify each (rejoined) line as a heading, list item, paragraph or table row."""
+# Text laid out in columns that is no table ("Eye Disorders:    Diplopia    Investigations:    ..."):
+# a run of 3+ spaces between a word and a capital is a column break, kept as a cell separator.
+_COLUMN_GAP = re.compile(r"(?<=[A-Za-z:;,.)])[ \t]{3,}(?=[A-Z])")
+
+
+def blocks_from_lines(text: str, column_gaps: bool = False) -> list[Block]:
+    """Classify each (rejoined) line as a heading, list item, paragraph or table row. With
+    `column_gaps` (regulators' text fields), column breaks outside tables become " | "."""
     raw_lines = normalize(text).split("\n")
     rows = table_rows(raw_lines)
+    if column_gaps:
+        raw_lines = [line if i in rows else _COLUMN_GAP.sub(" | ", line) for i, line in enumerate(raw_lines)]
     if rows:  # tables keep their lines; the text around them is rejoined piece by piece
         blocks: list[Block] = []
         start = 0
