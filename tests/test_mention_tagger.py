@@ -13,6 +13,7 @@ from drugdata.extract.mention_tagger import (
     TrainingText,
     WordStats,
     _spans,
+    default_tagger,
     segments,
     stats_path,
     train_tagger,
@@ -139,3 +140,16 @@ def test_a_labels_named_reactions_and_disorders_are_kept_body_systems_are_not(tm
     # on a web page the bare "allergic reaction" of a list of signs is context; a label names it as a reaction
     assert {"Hypersensitivity reactions", "anaphylaxis", "Sleep disorders", "dizziness"} <= effects
     assert "Nervous system disorders" not in effects
+
+
+def test_a_model_trained_on_other_features_is_refused(tmp_path, monkeypatch):
+    model = train_tagger([_annotated(["Patients reported hexomelitis."])], tmp_path / "m.crfsuite", max_iterations=5)
+    stats_path(model).unlink()  # as a model from before word statistics
+    with pytest.raises(ValueError, match="train it again"):
+        MentionTagger(model)
+    monkeypatch.setattr("drugdata.extract.mention_tagger.default_model_path", lambda: model)
+    default_tagger.cache_clear()
+    try:
+        assert default_tagger() is None  # rules only, with a warning, never a misread
+    finally:
+        default_tagger.cache_clear()

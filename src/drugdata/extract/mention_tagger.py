@@ -10,6 +10,7 @@ gold read from `../shared` at build time. No model ships in the repository.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from bisect import bisect_left
 from collections import Counter
@@ -23,7 +24,7 @@ import pycrfsuite
 
 from drugdata.normalize import Lexicon, effect_lexicon
 
-__all__ = ["DEFAULT_MODEL", "MentionTagger", "WordStats", "default_model_path", "default_tagger", "segments",
+__all__ = ["DEFAULT_MODEL", "FEATURES_VERSION", "MentionTagger", "WordStats", "default_model_path", "default_tagger", "segments",
            "stats_path", "train_tagger", "word_stats"]
 
 # Where `drugdata train-tagger` writes the model the pipeline uses by default (git-ignored).
@@ -34,6 +35,8 @@ _TOKEN = re.compile(r"\w+(?:[-']\w+)*|[^\w\s]")
 _SEGMENT = re.compile(r"[^\n|]+?(?=\s{3,}|\||\n|$)")
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9)\]][.;])\s+(?=[A-Z])")
 _PARAMS = {"c1": 0.05, "c2": 0.05, "max_iterations": 150, "feature.possible_transitions": True}
+# Bumped whenever `_features` changes: a model trained on other features is refused, not misread.
+FEATURES_VERSION = 2
 
 Token = tuple[int, int, str]
 # Tokens that end a chunk of a segment: the items of "night sweats, prurigo, dry skin" are chunks.
@@ -114,12 +117,18 @@ class WordStats:
         return "5"
 
     def save(self, path: Path) -> None:
-        path.write_text(json.dumps({"seen": self.seen, "listed": self.listed}, sort_keys=True), encoding="utf-8")
+        data = {"features": FEATURES_VERSION, "seen": self.seen, "listed": self.listed}
+        path.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path) -> WordStats:
         data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
         return cls(data.get("seen", {}), data.get("listed", {}))
+
+    @staticmethod
+    def features_version(path: Path) -> int | None:
+        """The feature version a model's statistics were saved with (None: no statistics)."""
+        return json.loads(path.read_text(encoding="utf-8")).get("features") if path.is_file() else None
 
 
 def word_stats(texts: Iterable[str]) -> WordStats:
@@ -258,6 +267,9 @@ class MentionTagger:
     """Character spans of adverse-reaction mentions in a text, from a trained model file."""
 
     def __init__(self, model_path: Path) -> None:
+        if WordStats.features_version(stats_path(model_path)) != FEATURES_VERSION:
+            raise ValueError(f"{model_path} was trained on other features than this version reads: "
+                             "train it again (drugdata train-tagger)")
         self.model_path = model_path
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(model_path))
@@ -278,6 +290,13 @@ def default_model_path() -> Path:
 
 @cache
 def default_tagger() -> MentionTagger | None:
-    """The model `drugdata train-tagger` wrote, or None (rules only)."""
+    """The model `drugdata train-tagger` wrote, or None (rules only; also, with a warning, for a
+    model trained by an older version)."""
     path = default_model_path()
-    return MentionTagger(path) if path.is_file() else None
+    if not path.is_file():
+        return None
+    try:
+        return MentionTagger(path)
+    except ValueError as stale:
+        logging.getLogger(__name__).warning("%s; label sections are read by rules only", stale)
+        return None
