@@ -94,3 +94,10 @@ def test_web_pages_are_read_by_rules_only(tagger, document):
     with effect_tagger(None):
         rules = {r["effect"] for r in extract_adverse_effects(page)}
     assert learnt == rules
+
+
+def test_recall_bias_takes_tokens_the_best_sequence_leaves_out(tagger):
+    text = "Take Zentra with food twice daily."
+    biased = MentionTagger(tagger.model_path, recall_bias=0.0)  # every token is doubtful enough
+    assert biased.tag(text) == [(0, len(text))]
+    assert MentionTagger(tagger.model_path, recall_bias=1.01).tag(text) == tagger.tag(text) == []

@@ -5,13 +5,16 @@ A regulator's label names reactions everywhere: in running text, in tables flatt
 in subsection titles. There a sequence tagger trained on annotated labels does better than rules.
 The model is trained from annotated label sections (`train_tagger`), for example the TAC 2017 ADR
 gold read from `../shared` at build time. No model ships in the repository.
+
+Segmentation, tokens, the word-window features and training are shared with other mention
+taggers (`precipitant_tagger`): each passes its own `Features` function.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -21,7 +24,8 @@ import pycrfsuite
 
 from drugdata.normalize import Lexicon, effect_lexicon
 
-__all__ = ["DEFAULT_MODEL", "MentionTagger", "default_model_path", "default_tagger", "segments", "train_tagger"]
+__all__ = ["DEFAULT_MODEL", "Features", "MentionTagger", "Token", "TrainingText", "default_model_path", "default_tagger",
+           "effect_features", "lexicon_tags", "segments", "train_tagger", "window_features"]
 
 # Where `drugdata train-tagger` writes the model the pipeline uses by default (git-ignored).
 DEFAULT_MODEL = "trained/ae_tagger.crfsuite"
@@ -33,6 +37,9 @@ _SENTENCE_END = re.compile(r"(?<=[a-z0-9)\]][.;])\s+(?=[A-Z])")
 _PARAMS = {"c1": 0.05, "c2": 0.05, "max_iterations": 150, "feature.possible_transitions": True}
 
 Token = tuple[int, int, str]
+FeatureDicts = list[dict[str, str | float]]
+# (segment, its tokens, the document's own drug names or None) -> one feature dict per token
+Features = Callable[[str, list[Token], "re.Pattern[str] | None"], FeatureDicts]
 
 
 def segments(text: str) -> Iterator[tuple[int, str]]:
@@ -59,8 +66,8 @@ def _shape(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1\1", shape)
 
 
-def _lexicon_tags(segment: str, tokens: list[Token], lexicon: Lexicon) -> list[str]:
-    """B/I/O per token for the known effect terms (HPO and curated synonyms) in the segment."""
+def lexicon_tags(segment: str, tokens: list[Token], lexicon: Lexicon) -> list[str]:
+    """B/I/O per token for the lexicon's terms in the segment."""
     tags = ["O"] * len(tokens)
     matches = lexicon.scan(segment)
     if not matches:
@@ -74,29 +81,32 @@ def _lexicon_tags(segment: str, tokens: list[Token], lexicon: Lexicon) -> list[s
     return tags
 
 
-def _features(segment: str, tokens: list[Token]) -> list[dict[str, str | float]]:
+def window_features(tokens: list[Token], tags: dict[str, list[str]]) -> FeatureDicts:
+    """Word, affixes, shape and a +-3 word window per token, plus each named tag sequence (a
+    lexicon's B/I/O, say) for the token and its +-2 neighbours."""
     words = [t[2].lower() for t in tokens]
-    known = _lexicon_tags(segment, tokens, effect_lexicon())
-
     padded = ["<s>"] * 3 + words + ["</s>"] * 3
 
     def word(i: int) -> str:
         return padded[i + 3]
 
-    out: list[dict[str, str | float]] = []
+    out: FeatureDicts = []
     for i, (_, _, raw) in enumerate(tokens):
         w = words[i]
         f: dict[str, str | float] = {
             "bias": 1.0, "w": w, "pre3": w[:3], "suf3": w[-3:], "suf4": w[-4:], "shape": _shape(raw),
-            "lemma": w[:-1] if w.endswith("s") and len(w) > 3 else w, "known": known[i],
+            "lemma": w[:-1] if w.endswith("s") and len(w) > 3 else w,
             "title": float(raw.istitle()), "upper": float(raw.isupper()), "digit": float(raw.isdigit()),
             "pos": str(min(i, 3)), "-1|0": f"{word(i - 1)}|{w}", "0|+1": f"{w}|{word(i + 1)}",
             "-2|-1": f"{word(i - 2)}|{word(i - 1)}", "+1|+2": f"{word(i + 1)}|{word(i + 2)}",
         }
+        for name, seq in tags.items():
+            f[name] = seq[i]
         for d in (-3, -2, -1, 1, 2, 3):
             f[f"{d}:w"] = word(i + d)
             if abs(d) <= 2 and 0 <= i + d < len(words):
-                f[f"{d}:known"] = known[i + d]
+                for name, seq in tags.items():
+                    f[f"{d}:{name}"] = seq[i + d]
                 f[f"{d}:suf3"] = words[i + d][-3:]
         if i == 0:
             f["first"] = 1.0
@@ -104,6 +114,11 @@ def _features(segment: str, tokens: list[Token]) -> list[dict[str, str | float]]
             f["last"] = 1.0
         out.append(f)
     return out
+
+
+def effect_features(segment: str, tokens: list[Token], names: re.Pattern[str] | None = None) -> FeatureDicts:
+    """The adverse-reaction tagger's features: the word window and known effect terms."""
+    return window_features(tokens, {"known": lexicon_tags(segment, tokens, effect_lexicon())})
 
 
 def _bio(tokens: list[Token], spans: list[tuple[int, int]]) -> list[str]:
@@ -132,19 +147,22 @@ def _spans(tokens: list[Token], tags: list[str]) -> list[tuple[int, int]]:
 
 @dataclass(frozen=True)
 class TrainingText:
-    """A section's text and the character spans of every adverse-reaction mention in it."""
+    """A section's text, the character spans of every mention in it, and the names of the
+    document's own drug where the features use them."""
 
     text: str
     mentions: list[tuple[int, int]]
+    names: re.Pattern[str] | None = None
 
 
-def train_tagger(texts: Iterable[TrainingText], model_path: Path, max_iterations: int | None = None) -> Path:
+def train_tagger(texts: Iterable[TrainingText], model_path: Path, max_iterations: int | None = None,
+                 features: Features = effect_features) -> Path:
     """Train a CRF on annotated texts and write it to `model_path` (CRFsuite's own file format)."""
     trainer = pycrfsuite.Trainer(verbose=False)
     for item in texts:
         for offset, segment, tokens in _tokenized(item.text):
             local = [(a - offset, b - offset) for a, b in item.mentions if a >= offset and b <= offset + len(segment)]
-            trainer.append(_features(segment, tokens), _bio(tokens, local))
+            trainer.append(features(segment, tokens, item.names), _bio(tokens, local))
     trainer.set_params({**_PARAMS, **({"max_iterations": max_iterations} if max_iterations else {})})
     model_path.parent.mkdir(parents=True, exist_ok=True)
     trainer.train(str(model_path))
@@ -152,28 +170,46 @@ def train_tagger(texts: Iterable[TrainingText], model_path: Path, max_iterations
 
 
 class MentionTagger:
-    """Character spans of adverse-reaction mentions in a text, from a trained model file."""
+    """Character spans of mentions in a text, from a trained model file and the features it was
+    trained with."""
 
-    def __init__(self, model_path: Path) -> None:
+    def __init__(self, model_path: Path, features: Features = effect_features, recall_bias: float | None = None) -> None:
+        """`recall_bias`: also take a token the best sequence leaves out when the model gives it at
+        least this probability of being inside a mention (trades precision for recall)."""
         self.model_path = model_path
+        self.features = features
+        self.recall_bias = recall_bias
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(model_path))
 
-    def tag(self, text: str) -> list[tuple[int, int]]:
+    def tag(self, text: str, names: re.Pattern[str] | None = None) -> list[tuple[int, int]]:
+        """`names` finds the document's own drug, for taggers whose features use it."""
         found: list[tuple[int, int]] = []
         for offset, segment, tokens in _tokenized(text):
-            tags = self._tagger.tag(_features(segment, tokens))
+            tags = self._tagger.tag(self.features(segment, tokens, names))
+            if self.recall_bias is not None:
+                tags = self._biased(tags, self.recall_bias)
             found += [(offset + a, offset + b) for a, b in _spans(tokens, tags)]
         return found
 
+    def _biased(self, tags: list[str], threshold: float) -> list[str]:
+        """The tagged sequence with every O the model doubts (P(O) <= 1 - threshold) turned into
+        a mention token: I after a mention, else B. Reads the marginals of the last `tag` call."""
+        out: list[str] = []
+        for i, tag in enumerate(tags):
+            if tag == "O" and 1.0 - self._tagger.marginal("O", i) >= threshold:
+                tag = "I" if out and out[-1] != "O" else "B"
+            out.append(tag)
+        return out
 
-def default_model_path() -> Path:
-    """Where `drugdata train-tagger` writes the model and builds look for it: inside the package."""
-    return Path(str(resources.files("drugdata"))) / DEFAULT_MODEL
+
+def default_model_path(name: str = DEFAULT_MODEL) -> Path:
+    """Where `drugdata train-tagger` writes a model and builds look for it: inside the package."""
+    return Path(str(resources.files("drugdata"))) / name
 
 
 @cache
 def default_tagger() -> MentionTagger | None:
-    """The model `drugdata train-tagger` wrote, or None (rules only)."""
+    """The adverse-reaction model `drugdata train-tagger` wrote, or None (rules only)."""
     path = default_model_path()
     return MentionTagger(path) if path.is_file() else None
