@@ -1,15 +1,45 @@
-"""Interactions: interacting drugs, drug classes and substances, with effect, advice and severity."""
+"""Interactions: interacting drugs, drug classes and substances, with effect, advice and severity.
+
+Agents are found by rules (the agent vocabulary in sentences that speak of interactions) and, in
+a regulator's label where a model was trained, by the learnt precipitant tagger
+(`precipitant_tagger`): then the tagger says which agents precipitate an interaction, and the
+rules add the drugs the label's drug acts on (objects), which the tagger is not trained to find.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
-from drugdata.extract.text_utils import LABEL, clause_around, is_negated, trim_phrase
+from drugdata.extract.mention_tagger import MentionTagger
+from drugdata.extract.precipitant_tagger import default_precipitant_tagger, noun_phrase
+from drugdata.extract.text_utils import LABEL, clause_around, is_label, is_negated, trim_phrase
 from drugdata.models import Document, Sentence
-from drugdata.normalize import agent_lexicon
+from drugdata.normalize import Lexicon, agent_lexicon
 
-__all__ = ["extract_interactions", "recommendation_of", "severity_of"]
+__all__ = ["extract_interactions", "interaction_tagger", "recommendation_of", "severity_of"]
+
+# (tagger,) overrides the default precipitant model for labels; (None,) means rules only.
+_tagger_override: ContextVar[tuple[MentionTagger | None] | None] = ContextVar("interaction_tagger", default=None)
+
+
+@contextmanager
+def interaction_tagger(tagger: MentionTagger | None) -> Iterator[None]:
+    """Find precipitants in labels with this model (an evaluation fold's), or with none, for the
+    documents extracted inside the block, instead of the model `drugdata train-tagger` installed."""
+    token = _tagger_override.set((tagger,))
+    try:
+        yield
+    finally:
+        _tagger_override.reset(token)
+
+
+def _label_tagger() -> MentionTagger | None:
+    override = _tagger_override.get()
+    return override[0] if override is not None else default_precipitant_tagger()
 
 _CUE = re.compile(
     r"\b(interact\w*|combined with|combining|together with|taken with|concomitant\w*|in combination|"
@@ -98,28 +128,71 @@ def _effect(text: str) -> str | None:
     return match.group(0).strip(" .;:")[:200] if match else None
 
 
+Found = tuple[int, int, str, str | None, str]  # start, end, normalized name, agent id, agent type
+
+
+def _rule_agents(sentence: Sentence, lexicon: Lexicon, own: str) -> tuple[list[Found], list[tuple[int, int]]]:
+    """Known agents in the sentence (or an interactions item's label phrase), and the spans
+    where the vocabulary names the document's drug."""
+    text = sentence.text
+    scanned = lexicon.scan(text)
+    found = [(m.start, m.end, m.concept.name, m.concept.id, m.concept.kind) for m in scanned if m.concept.name.lower() != own]
+    own_spans = [(m.start, m.end) for m in scanned if m.concept.name.lower() == own]
+    if not found and sentence.block_kind == "item" and sentence.section == "interactions":
+        label = LABEL.match(text)
+        phrase = trim_phrase(label.group(1) if label else text)
+        if phrase and len(phrase.split()) <= 6 and not re.search(r"\d", phrase):
+            start = text.find(phrase)
+            found = [(start, start + len(phrase), phrase.lower(), None, _kind(phrase))]
+    return found, own_spans
+
+
+def _kind(phrase: str) -> str:
+    return "drug_class" if _CLASS_NOUN.search(phrase) else "drug"
+
+
+def _tagged_agents(text: str, tagger: MentionTagger, lexicon: Lexicon, own_names: re.Pattern[str] | None) -> list[Found]:
+    """Precipitants the learnt tagger finds, named by the vocabulary where it knows the phrase
+    or its head ("oral nicardipine" -> nicardipine); the label's own drug is never an agent."""
+    found: list[Found] = []
+    for span in tagger.tag(text, own_names):
+        trimmed = noun_phrase(text, *span)
+        if trimmed is None:
+            continue
+        start, end = trimmed
+        phrase = text[start:end]
+        if own_names and own_names.search(phrase) and not _CLASS_NOUN.search(phrase):
+            continue
+        concept = lexicon.lookup(phrase)
+        if concept is None:
+            heads = [m for m in lexicon.scan(phrase) if m.end == len(phrase)]
+            concept = heads[0].concept if heads and heads[0].start > 0 else None
+        found.append((start, end, concept.name if concept else phrase.lower(), concept.id if concept else None,
+                      concept.kind if concept else _kind(phrase)))
+    return found
+
+
 def extract_interactions(doc: Document, drug_name: str, own_names: re.Pattern[str] | None = None,
                          ) -> list[dict[str, Any]]:
     """`own_names` finds the document's drug by any of its names (brands a lexicon may not know)."""
     rows: list[dict[str, Any]] = []
     lexicon = agent_lexicon()
     own = drug_name.lower()
+    tagger = _label_tagger() if is_label(doc) else None
     for sentence in doc.sentences:
-        if sentence.block_kind == "heading" or not _in_context(sentence):
-            continue
         text = sentence.text
-        scanned = lexicon.scan(text)
-        found = [(m.start, m.end, m.concept.name, m.concept.id, m.concept.kind)
-                 for m in scanned if m.concept.name.lower() != own]
-        own_spans = [(m.start, m.end) for m in scanned if m.concept.name.lower() == own]
-        own_spans += [(m.start(), m.end()) for m in own_names.finditer(text)] if own_names else []
-        if not found and sentence.block_kind == "item" and sentence.section == "interactions":
-            label = LABEL.match(text)
-            phrase = trim_phrase(label.group(1) if label else text)
-            if phrase and len(phrase.split()) <= 6 and not re.search(r"\d", phrase):
-                start = text.find(phrase)
-                kind = "drug_class" if _CLASS_NOUN.search(phrase) else "drug"
-                found = [(start, start + len(phrase), phrase.lower(), None, kind)]
+        tagged = _tagged_agents(text, tagger, lexicon, own_names) if tagger else []
+        in_context = sentence.block_kind != "heading" and _in_context(sentence)
+        if not tagged and not in_context:
+            continue
+        found, own_spans = _rule_agents(sentence, lexicon, own) if in_context else ([], [])
+        own_spans = sorted(own_spans + ([(m.start(), m.end()) for m in own_names.finditer(text)] if own_names else []))
+        roles = {(a, b): _role(text, a, b, own_spans) for a, b, *_ in found}
+        if tagger:  # the tagger says what precipitates; the rules add what the label's drug acts on
+            # and the agents an interactions item names before its colon ("Methotrexate: monitor ...")
+            label = LABEL.match(text) if sentence.section == "interactions" else None
+            found = tagged + [f for f in found if (roles[f[0], f[1]] == "object" or (label and f[1] <= label.end(1)))
+                              and not any(a < f[1] and f[0] < b for a, b, *_ in tagged)]
         if not found:
             continue
         effect = _effect(LABEL.sub(r"\2", text)) or _effect(sentence.lead or "")
@@ -128,12 +201,12 @@ def extract_interactions(doc: Document, drug_name: str, own_names: re.Pattern[st
         for start, end, name, agent_id, kind in found:
             if is_negated(text, start) or _NO_INTERACTION.search(clause_around(text, start, end)):
                 continue
+            role = roles.get((start, end)) or _role(text, start, end, own_spans)
             rows.append({
                 "drug_id": doc.drug_id, "doc_id": doc.doc_id, "agent": text[start:end],
                 "agent_name": name.lower(), "agent_id": agent_id, "agent_type": kind,
                 "effect": effect, "recommendation": recommendation, "severity": severity,
-                "agent_role": _role(text, start, end, sorted(own_spans)),
-                "section": sentence.section, "evidence": text,
+                "agent_role": role, "section": sentence.section, "evidence": text,
                 "span_start": sentence.start + start, "span_end": sentence.start + end,
             })
     return rows
