@@ -164,6 +164,9 @@ def test_a_folder_mixing_labels_and_web_pages_fills_every_table(tmp_path):
      {"title": "ZENTRA (zentramab)", "generic_name": "zentramab", "brand_names": "ZENTRA"}),
     ("DESCRIPTION SECTION\n\n<paragraph>\nZentra, zentramab tartrate USP, is a beta blocker.\n",
      {"title": "Zentra (zentramab tartrate)", "generic_name": "zentramab tartrate", "brand_names": "Zentra"}),
+    (("INDICATIONS  -  USAGE SECTION\n\n<paragraph>\n<main>ZENTRA injection is a beta blocker for:\n<item>\n"
+     "<item>Angina (1.1)\nZENTRA (Zentramab Hydrochloride) is indicated for angina.\n"),
+     {"title": "ZENTRA (zentramab hydrochloride)", "generic_name": "zentramab hydrochloride", "brand_names": "ZENTRA"}),
     ("Zentra\nzentramab is used to treat angina.\n", {}),  # a web page: the second line is a sentence
     ("Description\n\nZentra (zentramab) is a pill.\n", {}),  # a page's heading, not a label's section
 ])

@@ -139,14 +139,14 @@ _LABEL_TITLE = re.compile(
 _BRAND_LINE = re.compile(r"^[A-Z][\w®™-]*(?: [A-Z][\w®™-]*){0,3}$")
 _GENERIC_LINE = re.compile(r"^(?P<generic>[a-z][a-z -]{2,60}? USP(?: and [a-z][a-z -]{2,60}? USP)*)$")
 _SECTION_FIRST = re.compile(r"^(?:DESCRIPTION|INDICATIONS(?: AND| &|\s+-\s+)? USAGE|[A-Z][A-Z &-]{3,60}) SECTION$|^DESCRIPTION$")
-_OPENING = re.compile(r"^(?P<brand>[A-Z][\w®™-]*(?: [A-Z][\w®™-]*){0,3})(?: \((?P<generic>[a-z][a-z ,/-]{2,80})\)|"
+_OPENING = re.compile(r"^(?P<brand>[A-Z][\w®™-]*(?: [A-Z][\w®™-]*){0,3})(?: \((?P<generic>[A-Za-z][A-Za-z ,/-]{2,80})\)|"
                       r", (?P<generic2>[a-z][a-z -]{2,60}?)(?: USP)?,) (?:is|are)\b")
 _PSEUDO_TAGS = re.compile(r"</?(?:paragraph|main|item|list|content|table|tr|td|th|caption)\b[^>]*>")
 
 
 def label_identity(text: str) -> dict[str, str]:
     """title, generic_name and brand_names from a text label's first lines, or {} for a page."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()][:4]
+    lines = [line for line in (_PSEUDO_TAGS.sub("", raw).strip() for raw in text.split("\n")[:60]) if line][:8]
     first = lines[0] if lines else ""
     match = _LABEL_TITLE.match(first)
     if match:
@@ -158,7 +158,7 @@ def label_identity(text: str) -> dict[str, str]:
         generic = _without_usp(second.group("generic"))
         return {"title": f"{first} ({generic})", "generic_name": generic, "brand_names": first}
     if _SECTION_FIRST.match(first):
-        opening = next((m for m in map(_OPENING.match, (_PSEUDO_TAGS.sub("", line) for line in lines[1:])) if m), None)
+        opening = next((m for m in map(_OPENING.match, lines[1:]) if m), None)
         if opening:
             generic = _without_usp(opening.group("generic") or opening.group("generic2"))
             return {"title": f"{opening.group('brand')} ({generic})", "generic_name": generic,
