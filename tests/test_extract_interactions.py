@@ -52,3 +52,20 @@ Baclofen has been safely administered with lisinopril.
     assert rows["cimetidine"]["agent_role"] == "precipitant"
     assert rows["alcohol"]["agent_role"] is None
     assert not set(rows) & {"furosemide", "atenolol", "lisinopril"}
+
+
+def test_effects_named_by_class_adjectives_studies_without_interaction_and_one_role_per_sentence(document):
+    page = """Baclofen guide
+
+Baclofen is a muscle relaxant; this page is about baclofen.
+
+Drug interactions
+
+NSAIDs may reduce the diuretic, natriuretic and antihypertensive effects of baclofen.
+Baclofen has been used concomitantly with furosemide and atenolol without evidence of clinically significant adverse interactions.
+Administration of baclofen with digoxin increased digoxin levels.
+"""
+    rows = {r["agent_name"]: r for r in extract_interactions(document(page), "baclofen")}
+    assert "nsaids" in rows and not {"diuretics", "antihypertensives"} & set(rows)  # adjectives before 'effects'
+    assert not {"furosemide", "atenolol"} & set(rows)
+    assert rows["digoxin"]["agent_role"] == "object"  # both mentions: the drug raises its levels

@@ -41,6 +41,7 @@ def _label_tagger() -> MentionTagger | None:
     override = _tagger_override.get()
     return override[0] if override is not None else default_precipitant_tagger()
 
+
 _CUE = re.compile(
     r"\b(interact\w*|combined with|combining|together with|taken with|concomitant\w*|in combination|"
     r"while (taking|on|using)|drink(ing)? alcohol|avoid (alcohol|drinking)|mix(ing)? (with|baclofen)|"
@@ -64,12 +65,18 @@ _MINOR = re.compile(r"\b(minor|slight\w*|small|mild\w*)\b", re.IGNORECASE)
 _CLASS_NOUN = re.compile(r"\b(drugs|medications|medicines|agents|inhibitors|blockers|relaxants|supplements|"
                          r"sedatives|antidepressants|depressants|antihistamines|antibiotics|diuretics|"
                          r"steroids|products|pills|remedies|tranquilizers|narcotics|opioids|antipsychotics)\b", re.IGNORECASE)
-_NO_INTERACTION = re.compile(r"\b(not|no|never|without)\b[^.;]{0,30}\binteract\w*|\bhad no (significant |clinically relevant )?effect\b|"
+_NO_INTERACTION = re.compile(r"\b(not|no|never)\b[^.;]{0,30}\binteract\w*|\bwithout\b[^.;]{0,60}\b(interact\w*|problems)\b|"
+                             r"\b(has|had|have) no (significant |clinically relevant |\w+ )?effects?\b|"
                              r"\b(did|does|do) not (significantly |meaningfully )?(affect|change|alter|worsen|influence)\b|"
                              r"\b(is|are|was|were) not (significantly |meaningfully )?(affected|altered|changed|influenced)\b|"
-                             r"\bunaffected by\b|\b(safely|successfully) (co)?administered (with|together)\b|"
+                             r"\bunaffected by\b|\b(safely|successfully) (co-?)?administered (with|together)\b|"
+                             r"\bfailed to (identify|show|demonstrate) any\b|\bnon-?significant\b|"
                              r"\bno (clinically |statistically )?(significant|relevant|important|meaningful) (pharmacokinetic |"
                              r"drug )?(interactions?|changes?|effects?|differences?|alterations?)\b", re.IGNORECASE)
+# "the antihypertensive effect of ...", "diuretic, natriuretic and antihypertensive effects": a class word
+# used as an adjective names an effect, not an agent
+_ADJECTIVE = re.compile(r"^[a-z-]+(?:ive|ic|ant|al|ory|et)$")
+_EFFECT_NOUN = re.compile(r"^(?:,?\s+(?:and\s+|or\s+)?[a-z-]+){0,3}?\s+(?:effects?|actions?|activity|properties)\b")
 
 
 # "<the drug> raises serum digoxin levels", "slows the elimination of digoxin": the agent is the
@@ -198,10 +205,12 @@ def extract_interactions(doc: Document, drug_name: str, own_names: re.Pattern[st
         effect = _effect(LABEL.sub(r"\2", text)) or _effect(sentence.lead or "")
         recommendation = recommendation_of(text) or recommendation_of(sentence.lead)  # the item's own advice wins
         severity = severity_of(" ".join(t for t in (text, effect or "") if t), recommendation)
+        objects = {f[2] for f in found if roles.get((f[0], f[1])) == "object"}  # one role per agent and sentence
         for start, end, name, agent_id, kind in found:
-            if is_negated(text, start) or _NO_INTERACTION.search(clause_around(text, start, end)):
+            if (is_negated(text, start) or _NO_INTERACTION.search(clause_around(text, start, end))
+                    or (_ADJECTIVE.match(text[start:end]) and _EFFECT_NOUN.match(text[end:]))):
                 continue
-            role = roles.get((start, end)) or _role(text, start, end, own_spans)
+            role = roles.get((start, end)) or _role(text, start, end, own_spans) or ("object" if name in objects else None)
             rows.append({
                 "drug_id": doc.drug_id, "doc_id": doc.doc_id, "agent": text[start:end],
                 "agent_name": name.lower(), "agent_id": agent_id, "agent_type": kind,
