@@ -15,10 +15,14 @@ from contextvars import ContextVar
 from typing import Any
 
 from drugdata.extract.mention_tagger import MentionTagger
-from drugdata.extract.precipitant_tagger import default_precipitant_tagger, noun_phrase
+from drugdata.extract.precipitant_tagger import (
+    TAKEN_TOGETHER,
+    default_precipitant_tagger,
+    noun_phrase,
+)
 from drugdata.extract.text_utils import LABEL, clause_around, is_label, is_negated, trim_phrase
 from drugdata.models import Document, Sentence
-from drugdata.normalize import Lexicon, agent_lexicon
+from drugdata.normalize import Lexicon, Match, agent_lexicon
 
 __all__ = ["extract_interactions", "interaction_tagger", "recommendation_of", "severity_of"]
 
@@ -138,11 +142,10 @@ def _effect(text: str) -> str | None:
 Found = tuple[int, int, str, str | None, str]  # start, end, normalized name, agent id, agent type
 
 
-def _rule_agents(sentence: Sentence, lexicon: Lexicon, own: str) -> tuple[list[Found], list[tuple[int, int]]]:
-    """Known agents in the sentence (or an interactions item's label phrase), and the spans
-    where the vocabulary names the document's drug."""
+def _rule_agents(sentence: Sentence, scanned: list[Match], own: str) -> tuple[list[Found], list[tuple[int, int]]]:
+    """Known agents in the sentence (`scanned` by the agent vocabulary; else an interactions
+    item's label phrase), and the spans where the vocabulary names the document's drug."""
     text = sentence.text
-    scanned = lexicon.scan(text)
     found = [(m.start, m.end, m.concept.name, m.concept.id, m.concept.kind) for m in scanned if m.concept.name.lower() != own]
     own_spans = [(m.start, m.end) for m in scanned if m.concept.name.lower() == own]
     if not found and sentence.block_kind == "item" and sentence.section == "interactions":
@@ -188,11 +191,15 @@ def extract_interactions(doc: Document, drug_name: str, own_names: re.Pattern[st
     tagger = _label_tagger() if is_label(doc) else None
     for sentence in doc.sentences:
         text = sentence.text
-        tagged = _tagged_agents(text, tagger, lexicon, own_names) if tagger else []
         in_context = sentence.block_kind != "heading" and _in_context(sentence)
+        scanned = lexicon.scan(text) if tagger or in_context else []
+        # a sentence naming no known agent or class and not speaking of taking drugs together states no
+        # interaction: the tagger skips it
+        worth_tagging = bool(scanned or _CLASS_NOUN.search(text) or TAKEN_TOGETHER.search(text))
+        tagged = _tagged_agents(text, tagger, lexicon, own_names) if tagger and worth_tagging else []
         if not tagged and not in_context:
             continue
-        found, own_spans = _rule_agents(sentence, lexicon, own) if in_context else ([], [])
+        found, own_spans = _rule_agents(sentence, scanned, own) if in_context else ([], [])
         own_spans = sorted(own_spans + ([(m.start(), m.end()) for m in own_names.finditer(text)] if own_names else []))
         roles = {(a, b): _role(text, a, b, own_spans) for a, b, *_ in found}
         if tagger:  # the tagger says what precipitates; the rules add what the label's drug acts on

@@ -81,36 +81,46 @@ def lexicon_tags(segment: str, tokens: list[Token], lexicon: Lexicon) -> list[st
     return tags
 
 
+_OFFSETS = (-3, -2, -1, 1, 2, 3)
+_WORD_KEYS = tuple((f"{d}:w", d) for d in _OFFSETS)
+_NEAR = (-2, -1, 1, 2)  # the neighbours whose tags and suffixes are features
+_SUFFIX_KEYS = {d: f"{d}:suf3" for d in _NEAR}
+_POSITIONS = ("0", "1", "2", "3")
+
+
 def window_features(tokens: list[Token], tags: dict[str, list[str]]) -> FeatureDicts:
     """Word, affixes, shape and a +-3 word window per token, plus each named tag sequence (a
-    lexicon's B/I/O, say) for the token and its +-2 neighbours."""
+    lexicon's B/I/O, say) for the token and its +-2 neighbours. Keys are built once per call:
+    this runs on every segment of every label."""
     words = [t[2].lower() for t in tokens]
-    padded = ["<s>"] * 3 + words + ["</s>"] * 3
-
-    def word(i: int) -> str:
-        return padded[i + 3]
-
+    suffixes = [w[-3:] for w in words]
+    padded = ["<s>"] * 3 + words + ["</s>"] * 3  # padded[i + 3 + d] is the word at i + d
+    named = [(name, seq, {d: f"{d}:{name}" for d in _NEAR}) for name, seq in tags.items()]
+    last = len(tokens) - 1
     out: FeatureDicts = []
     for i, (_, _, raw) in enumerate(tokens):
         w = words[i]
+        before, before2, after, after2 = padded[i + 2], padded[i + 1], padded[i + 4], padded[i + 5]
         f: dict[str, str | float] = {
-            "bias": 1.0, "w": w, "pre3": w[:3], "suf3": w[-3:], "suf4": w[-4:], "shape": _shape(raw),
+            "bias": 1.0, "w": w, "pre3": w[:3], "suf3": suffixes[i], "suf4": w[-4:], "shape": _shape(raw),
             "lemma": w[:-1] if w.endswith("s") and len(w) > 3 else w,
             "title": float(raw.istitle()), "upper": float(raw.isupper()), "digit": float(raw.isdigit()),
-            "pos": str(min(i, 3)), "-1|0": f"{word(i - 1)}|{w}", "0|+1": f"{w}|{word(i + 1)}",
-            "-2|-1": f"{word(i - 2)}|{word(i - 1)}", "+1|+2": f"{word(i + 1)}|{word(i + 2)}",
+            "pos": _POSITIONS[min(i, 3)], "-1|0": before + "|" + w, "0|+1": w + "|" + after,
+            "-2|-1": before2 + "|" + before, "+1|+2": after + "|" + after2,
         }
-        for name, seq in tags.items():
+        for key, d in _WORD_KEYS:
+            f[key] = padded[i + 3 + d]
+        for name, seq, _ in named:
             f[name] = seq[i]
-        for d in (-3, -2, -1, 1, 2, 3):
-            f[f"{d}:w"] = word(i + d)
-            if abs(d) <= 2 and 0 <= i + d < len(words):
-                for name, seq in tags.items():
-                    f[f"{d}:{name}"] = seq[i + d]
-                f[f"{d}:suf3"] = words[i + d][-3:]
+        for d in _NEAR:
+            j = i + d
+            if 0 <= j <= last:
+                for _, seq, keys in named:
+                    f[keys[d]] = seq[j]
+                f[_SUFFIX_KEYS[d]] = suffixes[j]
         if i == 0:
             f["first"] = 1.0
-        if i == len(tokens) - 1:
+        if i == last:
             f["last"] = 1.0
         out.append(f)
     return out

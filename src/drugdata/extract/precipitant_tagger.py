@@ -28,7 +28,7 @@ from drugdata.extract.mention_tagger import (
 )
 from drugdata.normalize import agent_lexicon
 
-__all__ = ["DEFAULT_MODEL", "RECALL_BIAS", "default_precipitant_tagger", "load_precipitant_tagger", "noun_phrase",
+__all__ = ["DEFAULT_MODEL", "RECALL_BIAS", "TAKEN_TOGETHER", "default_precipitant_tagger", "load_precipitant_tagger", "noun_phrase",
            "precipitant_features", "train_precipitant_tagger"]
 
 # Where `drugdata train-tagger` writes the model when the NLM DDI gold is present (git-ignored).
@@ -39,8 +39,8 @@ DEFAULT_MODEL = "trained/ddi_tagger.crfsuite"
 # (lenient F1: best sequence 0.755, 0.4: 0.769, 0.3: 0.779, 0.2: 0.775).
 RECALL_BIAS = 0.3
 # A segment that speaks of taking drugs together: its drug names are likelier to be precipitants.
-_TOGETHER = re.compile(r"\b(interact\w*|concomitant\w*|co-?administ\w*|combin\w*|together|concurrent\w*|receiving|"
-                       r"taking|treated with|in patients on)\b", re.IGNORECASE)
+TAKEN_TOGETHER = re.compile(r"\b(interact\w*|concomitant\w*|co-?administ\w*|combin\w*|together|concurrent\w*|"
+                            r"receiving|taking|treated with|in patients on)\b", re.IGNORECASE)
 _EXAMPLE_CUE = re.compile(r"\b(?:e\.\s?g\b\.?|eg\b|i\.\s?e\b\.?|such as|including|for example|especially|particularly)",
                           re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[;:]")
@@ -92,7 +92,7 @@ def precipitant_features(segment: str, tokens: list[Token], names: re.Pattern[st
     taking drugs together."""
     own = _name_tags(tokens, segment, names)
     features = window_features(tokens, {"known": lexicon_tags(segment, tokens, agent_lexicon()), "own": own})
-    together = "1" if _TOGETHER.search(segment) else "0"
+    together = "1" if TAKEN_TOGETHER.search(segment) else "0"
     context = _context_tags(segment, tokens, own)
     for i, f in enumerate(features):
         f["together"] = together
