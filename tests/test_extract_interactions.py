@@ -69,3 +69,24 @@ Administration of baclofen with digoxin increased digoxin levels.
     assert "nsaids" in rows and not {"diuretics", "antihypertensives"} & set(rows)  # adjectives before 'effects'
     assert not {"furosemide", "atenolol"} & set(rows)
     assert rows["digoxin"]["agent_role"] == "object"  # both mentions: the drug raises its levels
+
+
+def test_examples_of_a_class_say_which_class_they_illustrate(document):
+    page = """Baclofen guide
+
+Baclofen is a muscle relaxant; this page is about baclofen.
+
+Drug interactions
+
+Avoid concomitant use of baclofen with CNS depressants (e.g., opioids, benzodiazepines).
+Use caution with CNS depressants, such as opioids and benzodiazepines, taken with baclofen.
+If baclofen and opioids, such as metoprolol are coadministered, monitor for sedation with benzodiazepines.
+"""
+    rows = extract_interactions(document(page), "baclofen")
+    first, second, third = ([r for r in rows if r["evidence"].startswith(lead)] for lead in ("Avoid", "Use", "If"))
+    assert {(r["agent"], r["example_of"]) for r in first} == {
+        ("CNS depressants", None), ("opioids", "CNS depressants"), ("benzodiazepines", "CNS depressants")}
+    assert {(r["agent"], r["example_of"]) for r in second} == {
+        ("CNS depressants", None), ("opioids", "CNS depressants"), ("benzodiazepines", "CNS depressants")}
+    # outside parentheses the examples are the enumeration right after the cue, not the rest of the clause
+    assert all(r["example_of"] is None for r in third if r["agent"] == "benzodiazepines")

@@ -95,3 +95,12 @@ def test_web_pages_are_read_by_rules_only(tagger, document):
 def test_tagged_spans_lose_glue_at_their_edges(text, span, agent):
     trimmed = noun_phrase(text, *span)
     assert (text[trimmed[0]:trimmed[1]] if trimmed else None) == agent
+
+
+def test_labels_keep_the_examples_of_a_class_the_tagger_found(tagger, doc_state):
+    document = _label(doc_state, "7 DRUG INTERACTIONS Avoid coadministration of Zentra and strong inhibitors of CYP3A4 "
+                                 "(e.g., ketoconazole, itraconazole).")
+    with interaction_tagger(tagger):
+        rows = {r["agent"]: r["example_of"] for r in extract_interactions(document, "zentramab", _NAMES)}
+    assert rows == {"inhibitors of CYP3A4": None, "ketoconazole": "inhibitors of CYP3A4",
+                    "itraconazole": "inhibitors of CYP3A4"}

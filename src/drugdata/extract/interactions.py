@@ -18,6 +18,7 @@ from drugdata.extract.mention_tagger import MentionTagger
 from drugdata.extract.precipitant_tagger import (
     TAKEN_TOGETHER,
     default_precipitant_tagger,
+    example_lists,
     noun_phrase,
 )
 from drugdata.extract.text_utils import LABEL, clause_around, is_label, is_negated, trim_phrase
@@ -80,6 +81,8 @@ _NO_INTERACTION = re.compile(r"\b(not|no|never)\b[^.;]{0,30}\binteract\w*|\bwith
 # "the antihypertensive effect of ...", "diuretic, natriuretic and antihypertensive effects": a class word
 # used as an adjective names an effect, not an agent
 _ADJECTIVE = re.compile(r"^[a-z-]+(?:ive|ic|ant|al|ory|et)$")
+_ADJOINS = re.compile(r"[\s,(\[]*")  # what may stand between a class and its list of examples
+_LIST_GLUE = re.compile(r"[\s,:]*(?:(?:and|or|and/or)\s+)?(?:other\s+)?", re.IGNORECASE)
 _EFFECT_NOUN = re.compile(r"^(?:,?\s+(?:and\s+|or\s+)?[a-z-]+){0,3}?\s+(?:effects?|actions?|activity|properties)\b")
 
 
@@ -182,6 +185,27 @@ def _tagged_agents(text: str, tagger: MentionTagger, lexicon: Lexicon, own_names
     return found
 
 
+def _examples(text: str, heads: list[Found], found: list[Found]) -> dict[tuple[int, int], str]:
+    """(start, end) of each agent named in a list of examples -> the phrase the list illustrates:
+    the agent of `heads` right before its cue ("strong CYP3A4 inhibitors (e.g., ketoconazole)",
+    "catecholamine-depleting drugs, such as reserpine"). Outside parentheses the list is the
+    enumeration right after the cue ("such as metoprolol are coadministered, withdraw ..." ends it)."""
+    out: dict[tuple[int, int], str] = {}
+    for cue, start, end, enclosed in example_lists(text):
+        head = next((h for h in sorted(heads, key=lambda h: -h[1]) if h[1] <= cue and _ADJOINS.fullmatch(text[h[1]:cue])),
+                    None)
+        if head is None:
+            continue
+        for f in sorted(found):
+            if f[0] < start or f[1] > end or f is head:
+                continue
+            if not enclosed and not _LIST_GLUE.fullmatch(text[start:f[0]]):
+                break
+            out[f[0], f[1]] = text[head[0]:head[1]]
+            start = f[1]
+    return out
+
+
 def extract_interactions(doc: Document, drug_name: str, own_names: re.Pattern[str] | None = None,
                          ) -> list[dict[str, Any]]:
     """`own_names` finds the document's drug by any of its names (brands a lexicon may not know)."""
@@ -199,13 +223,16 @@ def extract_interactions(doc: Document, drug_name: str, own_names: re.Pattern[st
         tagged = _tagged_agents(text, tagger, lexicon, own_names) if tagger and worth_tagging else []
         if not tagged and not in_context:
             continue
-        found, own_spans = _rule_agents(sentence, scanned, own) if in_context else ([], [])
+        found, own_spans = _rule_agents(sentence, scanned, own) if in_context or tagged else ([], [])
         own_spans = sorted(own_spans + ([(m.start(), m.end()) for m in own_names.finditer(text)] if own_names else []))
         roles = {(a, b): _role(text, a, b, own_spans) for a, b, *_ in found}
-        if tagger:  # the tagger says what precipitates; the rules add what the label's drug acts on
-            # and the agents an interactions item names before its colon ("Methotrexate: monitor ...")
+        examples = _examples(text, tagged if tagger else found, found)
+        if tagger:  # the tagger says what precipitates; the rules add what the label's drug acts on, the
+            # agents an interactions item names before its colon ("Methotrexate: monitor ...") and the
+            # examples given for a class the tagger found ("strong CYP3A4 inhibitors (e.g., ketoconazole)")
             label = LABEL.match(text) if sentence.section == "interactions" else None
-            found = tagged + [f for f in found if (roles[f[0], f[1]] == "object" or (label and f[1] <= label.end(1)))
+            found = tagged + [f for f in found if (roles[f[0], f[1]] == "object" or (label and f[1] <= label.end(1))
+                                                   or (f[0], f[1]) in examples)
                               and not any(a < f[1] and f[0] < b for a, b, *_ in tagged)]
         if not found:
             continue
@@ -222,7 +249,7 @@ def extract_interactions(doc: Document, drug_name: str, own_names: re.Pattern[st
                 "drug_id": doc.drug_id, "doc_id": doc.doc_id, "agent": text[start:end],
                 "agent_name": name.lower(), "agent_id": agent_id, "agent_type": kind,
                 "effect": effect, "recommendation": recommendation, "severity": severity,
-                "agent_role": role, "section": sentence.section, "evidence": text,
+                "agent_role": role, "example_of": examples.get((start, end)), "section": sentence.section, "evidence": text,
                 "span_start": sentence.start + start, "span_end": sentence.start + end,
             })
     return rows

@@ -28,8 +28,8 @@ from drugdata.extract.mention_tagger import (
 )
 from drugdata.normalize import agent_lexicon
 
-__all__ = ["DEFAULT_MODEL", "RECALL_BIAS", "TAKEN_TOGETHER", "default_precipitant_tagger", "load_precipitant_tagger", "noun_phrase",
-           "precipitant_features", "train_precipitant_tagger"]
+__all__ = ["DEFAULT_MODEL", "RECALL_BIAS", "TAKEN_TOGETHER", "default_precipitant_tagger", "example_lists",
+           "load_precipitant_tagger", "noun_phrase", "precipitant_features", "train_precipitant_tagger"]
 
 # Where `drugdata train-tagger` writes the model when the NLM DDI gold is present (git-ignored).
 DEFAULT_MODEL = "trained/ddi_tagger.crfsuite"
@@ -56,24 +56,24 @@ def _name_tags(tokens: list[Token], segment: str, names: re.Pattern[str] | None)
     return tags
 
 
-def _example_regions(segment: str) -> list[tuple[int, int]]:
-    """Character ranges that list examples: from a cue ("e.g.", "such as") to the end of its
-    parenthesis, or of its clause when it is not in one."""
-    regions = []
+def example_lists(segment: str) -> list[tuple[int, int, int, bool]]:
+    """(cue start, list start, list end, in parentheses) of each list of examples: from a cue
+    ("e.g.", "such as") to the end of its parenthesis, or of its clause when it is not in one."""
+    lists = []
     for cue in _EXAMPLE_CUE.finditer(segment):
         opened = segment.rfind("(", 0, cue.start()) > segment.rfind(")", 0, cue.start())
         close = segment.find(")", cue.end()) if opened else -1
         if close < 0:
             clause = _CLAUSE_END.search(segment, cue.end())
             close = clause.start() if clause else len(segment)
-        regions.append((cue.end(), close))
-    return regions
+        lists.append((cue.start(), cue.end(), close, opened))
+    return lists
 
 
 def _context_tags(segment: str, tokens: list[Token], own: list[str]) -> dict[str, list[str]]:
     """Per token: inside parentheses; inside a list of examples; on which side of it the label's
     own drug is named (before, after, both, none)."""
-    regions = _example_regions(segment)
+    regions = [(start, end) for _, start, end, _ in example_lists(segment)]
     owned = [i for i, tag in enumerate(own) if tag == "OWN"]
     paren, example, side = [], [], []
     depth = 0
