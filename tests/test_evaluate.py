@@ -54,11 +54,11 @@ def test_nlm_ddi_precipitants_floor():
     """The rules on all 91 labels; the precipitant tagger trained on the other fold, on 40 labels
     (fewer iterations than `make accuracy`, to stay quick)."""
     rules = evaluate_ddi(GOLD / "nlm_ddi", folds=0)
-    assert len(rules["quarantined"]) <= 3
-    assert rules["strict"]["f1"] >= 0.43 and rules["lenient"]["f1"] >= 0.62
+    assert len(rules["quarantined"]) <= 1
+    assert rules["strict"]["f1"] >= 0.46 and rules["lenient"]["f1"] >= 0.66
     result = evaluate_ddi(GOLD / "nlm_ddi", limit=40, folds=2, max_iterations=50)
     tagger = result["tagger trained on other folds"]
-    assert tagger["strict"]["f1"] >= 0.49 and tagger["lenient"]["f1"] >= 0.68
+    assert tagger["strict"]["f1"] >= 0.52 and tagger["lenient"]["f1"] >= 0.74
     assert tagger["lenient"]["f1"] > result["lenient"]["f1"] + 0.04  # learning beats the rules
 
 
