@@ -13,12 +13,17 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-# The adverse-reaction tagger is trained from the TAC 2017 gold when ../shared has it (never committed).
+# The label taggers are trained from the gold when ../shared has it (never committed): adverse
+# reactions from TAC 2017, interaction precipitants from NLM DDI.
 TAGGER := src/drugdata/trained/ae_tagger.crfsuite
 $(TAGGER): $(STAMP) src/drugdata/extract/mention_tagger.py $(wildcard ../shared/gold/tac2017_adr/train.json ../shared/labels/tac2017_unannotated)
-	$(VENV)/bin/drugdata train-tagger --gold ../shared/gold
+	$(VENV)/bin/drugdata train-tagger --gold ../shared/gold --tagger ae
+DDI_TAGGER := src/drugdata/trained/ddi_tagger.crfsuite
+$(DDI_TAGGER): $(STAMP) src/drugdata/extract/mention_tagger.py src/drugdata/extract/precipitant_tagger.py \
+		$(wildcard ../shared/gold/nlm_ddi/*.xml)
+	$(VENV)/bin/drugdata train-tagger --gold ../shared/gold --tagger ddi
 
-run: $(STAMP) $(TAGGER)  ## build output/ from raw/ (trains the tagger first where the gold is present)
+run: $(STAMP) $(TAGGER) $(DDI_TAGGER)  ## build output/ from raw/ (trains the taggers first where the gold is present)
 	$(VENV)/bin/drugdata build --raw raw --out output
 	$(VENV)/bin/drugdata report --out output
 

@@ -136,6 +136,7 @@ CREATE TABLE interactions (
     "recommendation" VARCHAR,
     "severity" VARCHAR,
     "agent_role" VARCHAR,
+    "example_of" VARCHAR,
     "section" VARCHAR NOT NULL,
     "evidence" VARCHAR NOT NULL,
     "span_start" BIGINT NOT NULL,
@@ -153,6 +154,7 @@ COMMENT ON COLUMN interactions."effect" IS 'What the combination does, as writte
 COMMENT ON COLUMN interactions."recommendation" IS 'Advice given: avoid, adjust_dose, monitor, separate_administration, caution.';
 COMMENT ON COLUMN interactions."severity" IS 'major, moderate or minor, from the advice and effect words.';
 COMMENT ON COLUMN interactions."agent_role" IS 'precipitant when the agent changes the document''s drug (''cimetidine raises its levels''), object when the document''s drug changes the agent (''raises digoxin levels''), null when the statement does not say.';
+COMMENT ON COLUMN interactions."example_of" IS 'The class or phrase, as written, that the statement names this agent as an example of (''strong CYP3A4 inhibitors (e.g., ketoconazole)''); null when the agent is named in its own right.';
 COMMENT ON COLUMN interactions."section" IS 'Canonical type of the section the evidence sits in (''other'' when none).';
 COMMENT ON COLUMN interactions."evidence" IS 'The sentence or list item the fact rests on, from documents.clean_text.';
 COMMENT ON COLUMN interactions."span_start" IS 'Start of the mention in documents.clean_text (0-based, inclusive).';

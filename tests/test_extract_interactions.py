@@ -52,3 +52,41 @@ Baclofen has been safely administered with lisinopril.
     assert rows["cimetidine"]["agent_role"] == "precipitant"
     assert rows["alcohol"]["agent_role"] is None
     assert not set(rows) & {"furosemide", "atenolol", "lisinopril"}
+
+
+def test_effects_named_by_class_adjectives_studies_without_interaction_and_one_role_per_sentence(document):
+    page = """Baclofen guide
+
+Baclofen is a muscle relaxant; this page is about baclofen.
+
+Drug interactions
+
+NSAIDs may reduce the diuretic, natriuretic and antihypertensive effects of baclofen.
+Baclofen has been used concomitantly with furosemide and atenolol without evidence of clinically significant adverse interactions.
+Administration of baclofen with digoxin increased digoxin levels.
+"""
+    rows = {r["agent_name"]: r for r in extract_interactions(document(page), "baclofen")}
+    assert "nsaids" in rows and not {"diuretics", "antihypertensives"} & set(rows)  # adjectives before 'effects'
+    assert not {"furosemide", "atenolol"} & set(rows)
+    assert rows["digoxin"]["agent_role"] == "object"  # both mentions: the drug raises its levels
+
+
+def test_examples_of_a_class_say_which_class_they_illustrate(document):
+    page = """Baclofen guide
+
+Baclofen is a muscle relaxant; this page is about baclofen.
+
+Drug interactions
+
+Avoid concomitant use of baclofen with CNS depressants (e.g., opioids, benzodiazepines).
+Use caution with CNS depressants, such as opioids and benzodiazepines, taken with baclofen.
+If baclofen and opioids, such as metoprolol are coadministered, monitor for sedation with benzodiazepines.
+"""
+    rows = extract_interactions(document(page), "baclofen")
+    first, second, third = ([r for r in rows if r["evidence"].startswith(lead)] for lead in ("Avoid", "Use", "If"))
+    assert {(r["agent"], r["example_of"]) for r in first} == {
+        ("CNS depressants", None), ("opioids", "CNS depressants"), ("benzodiazepines", "CNS depressants")}
+    assert {(r["agent"], r["example_of"]) for r in second} == {
+        ("CNS depressants", None), ("opioids", "CNS depressants"), ("benzodiazepines", "CNS depressants")}
+    # outside parentheses the examples are the enumeration right after the cue, not the rest of the clause
+    assert all(r["example_of"] is None for r in third if r["agent"] == "benzodiazepines")

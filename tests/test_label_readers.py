@@ -12,6 +12,7 @@ from drugdata import pipeline
 from drugdata.extract.ae_tables import NOT_AN_EFFECT_CELL, arms, cell_pct
 from drugdata.readers import read_page
 from drugdata.readers.openfda import is_bulk, iter_records
+from drugdata.readers.text import label_identity
 
 LABELS = Path(__file__).parent / "fixtures" / "labels"
 SHARED_SPL = Path(__file__).resolve().parents[2] / "shared" / "labels" / "spl"
@@ -170,3 +171,28 @@ def test_row_titles_naming_a_body_system_are_groupings_not_effects():
     assert NOT_AN_EFFECT_CELL.match("Skin and Subcutaneous Tissue Disorders")
     assert NOT_AN_EFFECT_CELL.match("Nervous system") and NOT_AN_EFFECT_CELL.match("Other")
     assert not NOT_AN_EFFECT_CELL.match("Sleep disorders") and not NOT_AN_EFFECT_CELL.match("Severe hypoglycemia")
+
+
+@pytest.mark.parametrize("page, identity", [
+    ("ZENTRA (zentramab sodium) tablet, film coated\n\n7 DRUG INTERACTIONS\n",
+     {"title": "ZENTRA (zentramab sodium) tablet, film coated", "generic_name": "zentramab sodium", "brand_names": "ZENTRA"}),
+    ("Zentra HCT\nzentramab sodium USP and hydrochlorothiazide USP\n\nZentra HCT lowers blood pressure.\n",
+     {"title": "Zentra HCT (zentramab sodium and hydrochlorothiazide)",
+      "generic_name": "zentramab sodium and hydrochlorothiazide", "brand_names": "Zentra HCT"}),
+    ("DESCRIPTION\n\nZENTRA (zentramab) is an antiarrhythmic drug.\n",
+     {"title": "ZENTRA (zentramab)", "generic_name": "zentramab", "brand_names": "ZENTRA"}),
+    ("DESCRIPTION SECTION\n\n<paragraph>\nZentra, zentramab tartrate USP, is a beta blocker.\n",
+     {"title": "Zentra (zentramab tartrate)", "generic_name": "zentramab tartrate", "brand_names": "Zentra"}),
+    (("INDICATIONS  -  USAGE SECTION\n\n<paragraph>\n<main>ZENTRA injection is a beta blocker for:\n<item>\n"
+     "<item>Angina (1.1)\nZENTRA (Zentramab Hydrochloride) is indicated for angina.\n"),
+     {"title": "ZENTRA (zentramab hydrochloride)", "generic_name": "zentramab hydrochloride", "brand_names": "ZENTRA"}),
+    ("Zentra\nzentramab is used to treat angina.\n", {}),  # a web page: the second line is a sentence
+    ("Description\n\nZentra (zentramab) is a pill.\n", {}),  # a page's heading, not a label's section
+])
+def test_text_label_identity_from_its_first_lines(page, identity):
+    assert label_identity(page) == identity
+
+
+def test_text_label_starting_with_a_section_loses_spl_markup_words():
+    page = read_page(b"INDICATIONS  -  USAGE SECTION\n\n<paragraph>\n<main>Zentra is indicated for angina.\n", "z.txt")
+    assert [b.text for b in page.blocks if b.kind != "heading"] == ["Zentra is indicated for angina."]

@@ -83,7 +83,7 @@ def test_a_model_keeps_the_word_stats_it_was_trained_with(tmp_path):
     model = train_tagger([_annotated(["Patients reported hexomelitis and dizziness."])], tmp_path / "m.crfsuite",
                          max_iterations=5, stats=stats)
     assert WordStats.load(stats_path(model)) == stats
-    assert MentionTagger(model)._stats == stats
+    assert MentionTagger(model).stats == stats
 
 
 def _label(tmp_path, doc_state, sections: dict[str, str]):
@@ -153,3 +153,10 @@ def test_a_model_trained_on_other_features_is_refused(tmp_path, monkeypatch):
         assert default_tagger() is None  # rules only, with a warning, never a misread
     finally:
         default_tagger.cache_clear()
+
+
+def test_recall_bias_takes_tokens_the_best_sequence_leaves_out(tagger):
+    text = "Take Zentra with food twice daily."
+    biased = MentionTagger(tagger.model_path, recall_bias=0.0)  # every token is doubtful enough
+    assert biased.tag(text) == [(0, len(text))]
+    assert MentionTagger(tagger.model_path, recall_bias=1.01).tag(text) == tagger.tag(text) == []

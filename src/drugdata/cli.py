@@ -284,35 +284,56 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _train_tagger(args: argparse.Namespace) -> int:
-    """`train-tagger`: fit the adverse-reaction tagger on the TAC 2017 gold; the pipeline reads
-    label sections with it from then on (rules only while there is none)."""
+    """`train-tagger`: fit the learnt taggers on the gold where it is present, the adverse-reaction
+    tagger on TAC 2017 and the interaction precipitant tagger on NLM DDI; the pipeline reads labels
+    with them from then on (rules only while there is none)."""
     import time
     from pathlib import Path
 
-    from drugdata.evaluate.tac import training_texts, unannotated_stats
-    from drugdata.extract.mention_tagger import default_model_path, train_tagger
+    from drugdata.evaluate import ddi, tac
+    from drugdata.extract import mention_tagger, precipitant_tagger
 
-    gold = Path(args.gold) / "tac2017_adr" / "train.json"
-    if not gold.exists():
-        print(f"drugdata train-tagger: skipped, no {gold}; label sections are read by rules only", file=sys.stderr)
-        return 0
-    out = Path(args.model) if args.model else default_model_path()
-    started = time.perf_counter()
-    texts = training_texts(gold)
+    if args.model and args.tagger == "all":
+        print("drugdata train-tagger: --model needs --tagger ae or --tagger ddi", file=sys.stderr)
+        return 2
     unlabeled = Path(args.unlabeled)
-    stats = unannotated_stats(unlabeled) if unlabeled.is_dir() else None
-    train_tagger(texts, out, stats=stats)
-    print(f"trained the adverse-reaction tagger on {len(texts)} label sections, word statistics from "
-          f"{unlabeled if stats else 'those sections'}, in {time.perf_counter() - started:.0f} s: wrote {out}")
+
+    def train_effects(texts: list[mention_tagger.TrainingText], out: Path) -> Path:
+        """Word statistics from the unannotated labels where present, else from the gold sections."""
+        return mention_tagger.train_tagger(texts, out, stats=tac.unannotated_stats(unlabeled) if unlabeled.is_dir() else None)
+
+    # name -> (gold path, what it reads, training texts, trainer, default model file)
+    taggers: dict[str, tuple[Path, str, Any, Any, str]] = {
+        "ae": (Path(args.gold) / "tac2017_adr" / "train.json", "adverse-reaction tagger on {n} label sections",
+               tac.training_texts, train_effects, mention_tagger.DEFAULT_MODEL),
+        "ddi": (Path(args.gold) / "nlm_ddi", "interaction precipitant tagger on {n} labels",
+                ddi.training_texts, precipitant_tagger.train_precipitant_tagger, precipitant_tagger.DEFAULT_MODEL),
+    }
+    for name, (gold, what, texts_of, train, default) in taggers.items():
+        if args.tagger not in (name, "all"):
+            continue
+        if not gold.exists():
+            print(f"drugdata train-tagger: skipped the {what.split(' on ')[0]}, no {gold}; labels are read by rules",
+                  file=sys.stderr)
+            continue
+        out = Path(args.model) if args.model else mention_tagger.default_model_path(default)
+        started = time.perf_counter()
+        texts = texts_of(gold)
+        train(texts, out)
+        print(f"trained the {what.format(n=len(texts))} in {time.perf_counter() - started:.0f} s: wrote {out}")
     return 0
 
 
 def _add_eval_commands(commands: Any) -> None:
-    train = commands.add_parser("train-tagger", help="train the adverse-reaction tagger on ../shared/gold (TAC 2017)")
+    train = commands.add_parser("train-tagger", help="train the label taggers on ../shared/gold (TAC 2017, NLM DDI)")
     train.add_argument("--gold", default="../shared/gold", help="gold folder (default: ../shared/gold)")
-    train.add_argument("--model", help="where to write the model (default: inside the package, where builds find it)")
+    train.add_argument("--tagger", choices=["ae", "ddi", "all"], default="all",
+                       help="ae: adverse reactions (TAC 2017); ddi: interaction precipitants (NLM DDI); default all")
+    train.add_argument("--model", help="where to write the model, with --tagger ae or ddi (default: inside the "
+                                       "package, where builds find it)")
     train.add_argument("--unlabeled", default="../shared/labels/tac2017_unannotated",
-                       help="unannotated TAC labels the word statistics are counted on (default: %(default)s)")
+                       help="unannotated TAC labels the adverse-reaction tagger's word statistics are counted on "
+                            "(default: %(default)s)")
     train.set_defaults(handler=_train_tagger)
     command = commands.add_parser("eval", help="score extraction against third-party gold (../shared/gold)")
     command.add_argument("benchmark", choices=["tac", "ddi", "labeledin", "all", "gold"],

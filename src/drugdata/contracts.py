@@ -13,7 +13,7 @@ from pandera.typing import Series
 
 __all__ = ["CONSOLIDATED_TABLES", "DOCUMENT_TABLES", "FACT_TABLES", "SCHEMA_VERSION", "TABLES"]
 
-SCHEMA_VERSION = "1.1.0"  # 1.1.0: interactions.agent_role added
+SCHEMA_VERSION = "1.2.0"  # 1.1.0: interactions.agent_role added; 1.2.0: interactions.example_of added
 
 FREQUENCY_CLASSES = ["very_common", "common", "uncommon", "rare", "very_rare", "unknown"]
 CONTEXTS = ["therapy", "withdrawal", "overdose", "allergic", "pregnancy", "neonatal"]
@@ -147,6 +147,7 @@ class Interactions(_Fact):
     recommendation: Series[str] = pa.Field(nullable=True, isin=RECOMMENDATIONS, description="Advice given: avoid, adjust_dose, monitor, separate_administration, caution.")
     severity: Series[str] = pa.Field(nullable=True, isin=SEVERITIES, description="major, moderate or minor, from the advice and effect words.")
     agent_role: Series[str] = pa.Field(nullable=True, isin=AGENT_ROLES, description="precipitant when the agent changes the document's drug ('cimetidine raises its levels'), object when the document's drug changes the agent ('raises digoxin levels'), null when the statement does not say.")
+    example_of: Series[str] = pa.Field(nullable=True, description="The class or phrase, as written, that the statement names this agent as an example of ('strong CYP3A4 inhibitors (e.g., ketoconazole)'); null when the agent is named in its own right.")
 
     class Config:
         strict = True

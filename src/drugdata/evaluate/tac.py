@@ -161,7 +161,7 @@ def _run(setting: str, files: dict[str, Any], labels: dict[str, dict[str, Any]],
         with effect_tagger(None), extra_effect_terms(_lexicon(labels, held)):
             return list(run_files(files))
     with tempfile.TemporaryDirectory() as folder:
-        model = train_tagger(_sections(labels, held), Path(folder) / "fold.crfsuite", max_iterations, stats)
+        model = train_tagger(_sections(labels, held), Path(folder) / "fold.crfsuite", max_iterations, stats=stats)
         with effect_tagger(MentionTagger(model)):
             return list(run_files(files))
 

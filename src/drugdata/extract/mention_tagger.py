@@ -5,6 +5,9 @@ A regulator's label names reactions everywhere: in running text, in tables flatt
 in subsection titles. There a sequence tagger trained on annotated labels does better than rules.
 The model is trained from annotated label sections (`train_tagger`), for example the TAC 2017 ADR
 gold read from `../shared` at build time. No model ships in the repository.
+
+Segmentation, tokens, the word-window features and training are shared with other mention
+taggers (`precipitant_tagger`): each passes its own `Features` function.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import logging
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -24,8 +27,9 @@ import pycrfsuite
 
 from drugdata.normalize import Lexicon, effect_lexicon
 
-__all__ = ["DEFAULT_MODEL", "FEATURES_VERSION", "MentionTagger", "WordStats", "default_model_path", "default_tagger", "segments",
-           "stats_path", "train_tagger", "word_stats"]
+__all__ = ["DEFAULT_MODEL", "FEATURES_VERSION", "Features", "MentionTagger", "Token", "TrainingText", "WordStats",
+           "default_model_path", "default_tagger", "effect_features", "lexicon_tags", "segments", "stats_path",
+           "train_tagger", "window_features", "word_stats"]
 
 # Where `drugdata train-tagger` writes the model the pipeline uses by default (git-ignored).
 DEFAULT_MODEL = "trained/ae_tagger.crfsuite"
@@ -35,10 +39,13 @@ _TOKEN = re.compile(r"\w+(?:[-']\w+)*|[^\w\s]")
 _SEGMENT = re.compile(r"[^\n|]+?(?=\s{3,}|\||\n|$)")
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9)\]][.;])\s+(?=[A-Z])")
 _PARAMS = {"c1": 0.05, "c2": 0.05, "max_iterations": 150, "feature.possible_transitions": True}
-# Bumped whenever `_features` changes: a model trained on other features is refused, not misread.
+# Bumped whenever a tagger's features change: a model trained on other features is refused, not misread.
 FEATURES_VERSION = 2
 
 Token = tuple[int, int, str]
+FeatureDicts = list[dict[str, str | float]]
+# (segment, its tokens, the document's own drug names or None) -> one feature dict per token
+Features = Callable[[str, list[Token], "re.Pattern[str] | None"], FeatureDicts]
 # Tokens that end a chunk of a segment: the items of "night sweats, prurigo, dry skin" are chunks.
 _CHUNK_END = frozenset(",;:()[]")
 
@@ -67,8 +74,8 @@ def _shape(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1\1", shape)
 
 
-def _lexicon_tags(segment: str, tokens: list[Token], lexicon: Lexicon) -> list[str]:
-    """B/I/O per token for the known effect terms (HPO and curated synonyms) in the segment."""
+def lexicon_tags(segment: str, tokens: list[Token], lexicon: Lexicon) -> list[str]:
+    """B/I/O per token for the lexicon's terms in the segment."""
     tags = ["O"] * len(tokens)
     matches = lexicon.scan(segment)
     if not matches:
@@ -151,41 +158,64 @@ def word_stats(texts: Iterable[str]) -> WordStats:
     return WordStats({w: n for w, n in seen.items() if n >= 3}, {w: n for w, n in listed.items() if seen[w] >= 3})
 
 
-def _features(segment: str, tokens: list[Token], stats: WordStats) -> list[dict[str, str | float]]:
+_OFFSETS = (-3, -2, -1, 1, 2, 3)
+_WORD_KEYS = tuple((f"{d}:w", d) for d in _OFFSETS)
+_NEAR = (-2, -1, 1, 2)  # the neighbours whose tags and suffixes are features
+_SUFFIX_KEYS = {d: f"{d}:suf3" for d in _NEAR}
+_POSITIONS = ("0", "1", "2", "3")
+
+
+def window_features(tokens: list[Token], tags: dict[str, list[str]]) -> FeatureDicts:
+    """Word, affixes, shape and a +-3 word window per token, plus each named tag sequence (a
+    lexicon's B/I/O, say) for the token and its +-2 neighbours. Keys are built once per call:
+    this runs on every segment of every label."""
     words = [t[2].lower() for t in tokens]
-    known = _lexicon_tags(segment, tokens, effect_lexicon())
-    levels = [stats.level(w) for w in words]
-
-    padded = ["<s>"] * 3 + words + ["</s>"] * 3
-
-    def word(i: int) -> str:
-        return padded[i + 3]
-
-    out: list[dict[str, str | float]] = []
+    suffixes = [w[-3:] for w in words]
+    padded = ["<s>"] * 3 + words + ["</s>"] * 3  # padded[i + 3 + d] is the word at i + d
+    named = [(name, seq, {d: f"{d}:{name}" for d in _NEAR}) for name, seq in tags.items()]
+    last = len(tokens) - 1
+    out: FeatureDicts = []
     for i, (_, _, raw) in enumerate(tokens):
         w = words[i]
+        before, before2, after, after2 = padded[i + 2], padded[i + 1], padded[i + 4], padded[i + 5]
         f: dict[str, str | float] = {
-            "bias": 1.0, "w": w, "pre3": w[:3], "suf3": w[-3:], "suf4": w[-4:], "shape": _shape(raw),
-            "lemma": w[:-1] if w.endswith("s") and len(w) > 3 else w, "known": known[i],
+            "bias": 1.0, "w": w, "pre3": w[:3], "suf3": suffixes[i], "suf4": w[-4:], "shape": _shape(raw),
+            "lemma": w[:-1] if w.endswith("s") and len(w) > 3 else w,
             "title": float(raw.istitle()), "upper": float(raw.isupper()), "digit": float(raw.isdigit()),
-            "pos": str(min(i, 3)), "-1|0": f"{word(i - 1)}|{w}", "0|+1": f"{w}|{word(i + 1)}",
-            "-2|-1": f"{word(i - 2)}|{word(i - 1)}", "+1|+2": f"{word(i + 1)}|{word(i + 2)}",
+            "pos": _POSITIONS[min(i, 3)], "-1|0": before + "|" + w, "0|+1": w + "|" + after,
+            "-2|-1": before2 + "|" + before, "+1|+2": after + "|" + after2,
         }
-        for d in (-3, -2, -1, 1, 2, 3):
-            f[f"{d}:w"] = word(i + d)
-            if abs(d) <= 2 and 0 <= i + d < len(words):
-                f[f"{d}:known"] = known[i + d]
-                f[f"{d}:suf3"] = words[i + d][-3:]
+        for key, d in _WORD_KEYS:
+            f[key] = padded[i + 3 + d]
+        for name, seq, _ in named:
+            f[name] = seq[i]
+        for d in _NEAR:
+            j = i + d
+            if 0 <= j <= last:
+                for _, seq, keys in named:
+                    f[keys[d]] = seq[j]
+                f[_SUFFIX_KEYS[d]] = suffixes[j]
         if i == 0:
             f["first"] = 1.0
-        if i == len(tokens) - 1:
+        if i == last:
             f["last"] = 1.0
-        f["listed"] = levels[i]
-        f["-1:listed"] = levels[i - 1] if i else "<s>"
-        f["+1:listed"] = levels[i + 1] if i + 1 < len(words) else "</s>"
         out.append(f)
-    _add_chunk_features(out, words, known)
     return out
+
+
+def effect_features(stats: WordStats) -> Features:
+    """The adverse-reaction tagger's features: the word window, known effect terms, how often
+    other labels list each word among known effects (`stats`) and where a token stands in a list."""
+
+    def features(segment: str, tokens: list[Token], names: re.Pattern[str] | None = None) -> FeatureDicts:
+        words = [t[2].lower() for t in tokens]
+        known = lexicon_tags(segment, tokens, effect_lexicon())
+        listed = [stats.level(w) for w in words]
+        out = window_features(tokens, {"known": known, "listed": listed})
+        _add_chunk_features(out, words, known)
+        return out
+
+    return features
 
 
 def _add_chunk_features(out: list[dict[str, str | float]], words: list[str], known: list[str]) -> None:
@@ -234,64 +264,89 @@ def _spans(tokens: list[Token], tags: list[str]) -> list[tuple[int, int]]:
 
 @dataclass(frozen=True)
 class TrainingText:
-    """A section's text and the character spans of every adverse-reaction mention in it."""
+    """A section's text, the character spans of every mention in it, and the names of the
+    document's own drug where the features use them."""
 
     text: str
     mentions: list[tuple[int, int]]
+    names: re.Pattern[str] | None = None
 
 
 def stats_path(model_path: Path) -> Path:
-    """The word statistics a model was trained with, stored beside it."""
+    """The word statistics and feature version a model was trained with, stored beside it."""
     return model_path.with_suffix(".words.json")
 
 
 def train_tagger(texts: Iterable[TrainingText], model_path: Path, max_iterations: int | None = None,
-                 stats: WordStats | None = None) -> Path:
+                 features: Features | None = None, stats: WordStats | None = None) -> Path:
     """Train a CRF on annotated texts and write it to `model_path` (CRFsuite's own file format),
-    with its word statistics beside it; without `stats` they are counted on the texts themselves."""
+    with its feature version and word statistics beside it. Without `features` it is the
+    adverse-reaction tagger, its statistics counted on the texts themselves unless given."""
     texts = list(texts)
-    stats = stats or word_stats(item.text for item in texts)
+    if features is None:
+        stats = stats or word_stats(item.text for item in texts)
+        features = effect_features(stats)
     trainer = pycrfsuite.Trainer(verbose=False)
     for item in texts:
         for offset, segment, tokens in _tokenized(item.text):
             local = [(a - offset, b - offset) for a, b in item.mentions if a >= offset and b <= offset + len(segment)]
-            trainer.append(_features(segment, tokens, stats), _bio(tokens, local))
+            trainer.append(features(segment, tokens, item.names), _bio(tokens, local))
     trainer.set_params({**_PARAMS, **({"max_iterations": max_iterations} if max_iterations else {})})
     model_path.parent.mkdir(parents=True, exist_ok=True)
     trainer.train(str(model_path))
-    stats.save(stats_path(model_path))
+    (stats or WordStats({}, {})).save(stats_path(model_path))
     return model_path
 
 
 class MentionTagger:
-    """Character spans of adverse-reaction mentions in a text, from a trained model file."""
+    """Character spans of mentions in a text, from a trained model file and the features it was
+    trained with."""
 
-    def __init__(self, model_path: Path) -> None:
+    def __init__(self, model_path: Path, features: Features | None = None, recall_bias: float | None = None) -> None:
+        """`features`: those the model was trained with (default: the adverse-reaction tagger's,
+        with the word statistics saved beside the model). `recall_bias`: also take a token the
+        best sequence leaves out when the model gives it at least this probability of being
+        inside a mention (trades precision for recall)."""
         if WordStats.features_version(stats_path(model_path)) != FEATURES_VERSION:
             raise ValueError(f"{model_path} was trained on other features than this version reads: "
                              "train it again (drugdata train-tagger)")
         self.model_path = model_path
+        self.stats = WordStats.load(stats_path(model_path))
+        self.features = features or effect_features(self.stats)
+        self.recall_bias = recall_bias
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(model_path))
-        self._stats = WordStats.load(stats_path(model_path))
 
-    def tag(self, text: str) -> list[tuple[int, int]]:
+    def tag(self, text: str, names: re.Pattern[str] | None = None) -> list[tuple[int, int]]:
+        """`names` finds the document's own drug, for taggers whose features use it."""
         found: list[tuple[int, int]] = []
         for offset, segment, tokens in _tokenized(text):
-            tags = self._tagger.tag(_features(segment, tokens, self._stats))
+            tags = self._tagger.tag(self.features(segment, tokens, names))
+            if self.recall_bias is not None:
+                tags = self._biased(tags, self.recall_bias)
             found += [(offset + a, offset + b) for a, b in _spans(tokens, tags)]
         return found
 
+    def _biased(self, tags: list[str], threshold: float) -> list[str]:
+        """The tagged sequence with every O the model doubts (P(O) <= 1 - threshold) turned into
+        a mention token: I after a mention, else B. Reads the marginals of the last `tag` call."""
+        out: list[str] = []
+        for i, tag in enumerate(tags):
+            if tag == "O" and 1.0 - self._tagger.marginal("O", i) >= threshold:
+                tag = "I" if out and out[-1] != "O" else "B"
+            out.append(tag)
+        return out
 
-def default_model_path() -> Path:
-    """Where `drugdata train-tagger` writes the model and builds look for it: inside the package."""
-    return Path(str(resources.files("drugdata"))) / DEFAULT_MODEL
+
+def default_model_path(name: str = DEFAULT_MODEL) -> Path:
+    """Where `drugdata train-tagger` writes a model and builds look for it: inside the package."""
+    return Path(str(resources.files("drugdata"))) / name
 
 
 @cache
 def default_tagger() -> MentionTagger | None:
-    """The model `drugdata train-tagger` wrote, or None (rules only; also, with a warning, for a
-    model trained by an older version)."""
+    """The adverse-reaction model `drugdata train-tagger` wrote, or None (rules only; also, with a
+    warning, for a model trained by an older version)."""
     path = default_model_path()
     if not path.is_file():
         return None

@@ -141,22 +141,46 @@ def _line_blocks(lines: list[str]) -> list[Block]:
 _LABEL_TITLE = re.compile(
     r"^(?:Drug Label for drug brand (?P<brand2>[^,]{2,60}), containing (?P<generic2>[^.]{3,120})\.?"
     r"|(?P<brand>[A-Z][A-Z0-9®™ .-]{1,60}?)\s*\((?P<generic>[A-Za-z][\w ,/-]{2,150})\)\s+[a-z][a-z ,]*)$")
+# Other DailyMed text exports: a brand line over a generic line ("Lopressor HCT" / "metoprolol tartrate
+# USP and hydrochlorothiazide USP"), or a section heading first ("DESCRIPTION SECTION") with the drug
+# introduced in the opening sentence: "TIKOSYN (dofetilide) is ...", "Lopressor, metoprolol tartrate USP, is ...".
+_BRAND_LINE = re.compile(r"^[A-Z][\w®™-]*(?: [A-Z][\w®™-]*){0,3}$")
+_GENERIC_LINE = re.compile(r"^(?P<generic>[a-z][a-z -]{2,60}? USP(?: and [a-z][a-z -]{2,60}? USP)*)$")
+_SECTION_FIRST = re.compile(r"^(?:DESCRIPTION|INDICATIONS(?: AND| &|\s+-\s+)? USAGE|[A-Z][A-Z &-]{3,60}) SECTION$|^DESCRIPTION$")
+_OPENING = re.compile(r"^(?P<brand>[A-Z][\w®™-]*(?: [A-Z][\w®™-]*){0,3})(?: \((?P<generic>[A-Za-z][A-Za-z ,/-]{2,80})\)|"
+                      r", (?P<generic2>[a-z][a-z -]{2,60}?)(?: USP)?,) (?:is|are)\b")
 _PSEUDO_TAGS = re.compile(r"</?(?:paragraph|main|item|list|content|table|tr|td|th|caption)\b[^>]*>")
 
 
 def label_identity(text: str) -> dict[str, str]:
-    """title, generic_name and brand_names from a text label's first line, or {} for a page."""
-    first = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    """title, generic_name and brand_names from a text label's first lines, or {} for a page."""
+    lines = [line for line in (_PSEUDO_TAGS.sub("", raw).strip() for raw in text.split("\n")[:60]) if line][:8]
+    first = lines[0] if lines else ""
     match = _LABEL_TITLE.match(first)
-    if not match:
-        return {}
-    generic = (match.group("generic") or match.group("generic2")).replace("/", " and ")
-    brand = (match.group("brand") or match.group("brand2")).strip()
-    return {"title": first, "generic_name": generic.lower(), "brand_names": brand}
+    if match:
+        generic = (match.group("generic") or match.group("generic2")).replace("/", " and ")
+        brand = (match.group("brand") or match.group("brand2")).strip()
+        return {"title": first, "generic_name": generic.lower(), "brand_names": brand}
+    second = _GENERIC_LINE.match(lines[1]) if len(lines) > 1 and _BRAND_LINE.match(first) else None
+    if second:
+        generic = _without_usp(second.group("generic"))
+        return {"title": f"{first} ({generic})", "generic_name": generic, "brand_names": first}
+    if _SECTION_FIRST.match(first):
+        opening = next((m for m in map(_OPENING.match, lines[1:]) if m), None)
+        if opening:
+            generic = _without_usp(opening.group("generic") or opening.group("generic2"))
+            return {"title": f"{opening.group('brand')} ({generic})", "generic_name": generic,
+                    "brand_names": opening.group("brand")}
+    return {}
+
+
+def _without_usp(generic: str) -> str:
+    return re.sub(r"\s+USP\b", "", generic).strip().lower()
 
 
 def parse(text: str, path: str) -> Page:
     meta = label_identity(text)
-    if meta:  # a label exported as text keeps SPL's inline markup words: drop them
+    first = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    if meta or _SECTION_FIRST.match(first):  # a label exported as text keeps SPL's inline markup words: drop them
         text = _PSEUDO_TAGS.sub("", text)
     return Page(path=path, format="text", blocks=blocks_from_lines(text), meta=meta)
