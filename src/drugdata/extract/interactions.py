@@ -3,7 +3,8 @@
 Agents are found by rules (the agent vocabulary in sentences that speak of interactions) and, in
 a regulator's label where a model was trained, by the learnt precipitant tagger
 (`precipitant_tagger`): then the tagger says which agents precipitate an interaction, and the
-rules add the drugs the label's drug acts on (objects), which the tagger is not trained to find.
+rules add the drugs the label's drug acts on (objects), which the tagger is not trained to find,
+and the examples a statement gives for a class it names (`example_of`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from drugdata.extract.agent_role import agent_role
 from drugdata.extract.mention_tagger import MentionTagger
 from drugdata.extract.precipitant_tagger import (
     TAKEN_TOGETHER,
@@ -84,31 +86,6 @@ _ADJECTIVE = re.compile(r"^[a-z-]+(?:ive|ic|ant|al|ory|et)$")
 _ADJOINS = re.compile(r"[\s,(\[]*")  # what may stand between a class and its list of examples
 _LIST_GLUE = re.compile(r"[\s,:]*(?:(?:and|or|and/or)\s+)?(?:other\s+)?", re.IGNORECASE)
 _EFFECT_NOUN = re.compile(r"^(?:,?\s+(?:and\s+|or\s+)?[a-z-]+){0,3}?\s+(?:effects?|actions?|activity|properties)\b")
-
-
-# "<the drug> raises serum digoxin levels", "slows the elimination of digoxin": the agent is the
-# drug acted on (the object), not the one that precipitates the interaction
-_ACTS_ON = re.compile(
-    r"\b(?:increas|decreas|rais|lower|reduc|elevat|inhibit|slow|alter|potentiat|enhanc|prolong|affect|doubl|induc)\w*"
-    r"\s+(?:(?:the|its|mean|serum|plasma|blood|steady[- ]state|trough|peak|systemic|apparent|renal)\s+)*"
-    r"(?:(?:levels?|concentrations?|AUC|exposure|clearance|elimination|metabolism|effects?|activity|bioavailability|"
-    r"half[- ]life|Cmax|volume of distribution)\s+(?:of\s+)?)?(?:the\s+)?$", re.IGNORECASE)
-_LEVELS_AFTER = re.compile(r"^(?:'s)?\s+(?:(?:serum|plasma|blood|trough|peak)\s+)?(?:levels?|concentrations?|toxicity|exposure|"
-                           r"AUC|clearance|bioavailability)\b", re.IGNORECASE)
-
-
-def _role(text: str, start: int, end: int, own_spans: list[tuple[int, int]]) -> str | None:
-    """object when the document's drug, named before in the clause, acts on the agent; precipitant
-    when the agent, named first, acts on the document's drug."""
-    clause = clause_around(text, start, end)
-    offset = text.find(clause)
-    own_before = [s for s, e in own_spans if offset <= s < start]
-    own_after = [s for s, e in own_spans if end <= s < offset + len(clause)]
-    if own_before and (_ACTS_ON.search(text[own_before[-1]:start][-120:]) or _LEVELS_AFTER.match(text[end:])):
-        return "object"
-    if own_after and (_ACTS_ON.search(text[end:own_after[0]][-120:]) or _LEVELS_AFTER.match(text[own_after[0]:])):
-        return "precipitant"
-    return None
 
 
 def recommendation_of(*texts: str | None) -> str | None:
@@ -225,7 +202,7 @@ def extract_interactions(doc: Document, drug_name: str, own_names: re.Pattern[st
             continue
         found, own_spans = _rule_agents(sentence, scanned, own) if in_context or tagged else ([], [])
         own_spans = sorted(own_spans + ([(m.start(), m.end()) for m in own_names.finditer(text)] if own_names else []))
-        roles = {(a, b): _role(text, a, b, own_spans) for a, b, *_ in found}
+        roles = {(a, b): agent_role(text, a, b, own_spans) for a, b, *_ in found}
         examples = _examples(text, tagged if tagger else found, found)
         if tagger:  # the tagger says what precipitates; the rules add what the label's drug acts on, the
             # agents an interactions item names before its colon ("Methotrexate: monitor ...") and the
@@ -244,7 +221,7 @@ def extract_interactions(doc: Document, drug_name: str, own_names: re.Pattern[st
             if (is_negated(text, start) or _NO_INTERACTION.search(clause_around(text, start, end))
                     or (_ADJECTIVE.match(text[start:end]) and _EFFECT_NOUN.match(text[end:]))):
                 continue
-            role = roles.get((start, end)) or _role(text, start, end, own_spans) or ("object" if name in objects else None)
+            role = roles.get((start, end)) or agent_role(text, start, end, own_spans) or ("object" if name in objects else None)
             rows.append({
                 "drug_id": doc.drug_id, "doc_id": doc.doc_id, "agent": text[start:end],
                 "agent_name": name.lower(), "agent_id": agent_id, "agent_type": kind,
