@@ -12,6 +12,7 @@ No model ships in the repository.
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import cache
 from pathlib import Path
@@ -133,6 +134,13 @@ def load_precipitant_tagger(model_path: Path) -> MentionTagger:
 
 @cache
 def default_precipitant_tagger() -> MentionTagger | None:
-    """The model `drugdata train-tagger` wrote from the NLM DDI gold, or None (rules only)."""
+    """The model `drugdata train-tagger` wrote from the NLM DDI gold, or None (rules only; also,
+    with a warning, for a model trained by an older version)."""
     path = default_model_path(DEFAULT_MODEL)
-    return load_precipitant_tagger(path) if path.is_file() else None
+    if not path.is_file():
+        return None
+    try:
+        return load_precipitant_tagger(path)
+    except ValueError as stale:
+        logging.getLogger(__name__).warning("%s; interactions are read by rules only", stale)
+        return None
