@@ -15,7 +15,7 @@ from typing import Any
 
 from drugdata.extract.ae_tables import BODY_SYSTEM, NOT_AN_EFFECT_CELL, extract_table_effects
 from drugdata.extract.frequency import frequency_of
-from drugdata.extract.mention_tagger import MentionTagger, default_tagger
+from drugdata.extract.mention_tagger import MentionTagger, ModelChoice, default_tagger
 from drugdata.extract.text_utils import LABEL, is_label, is_negated, split_enumeration, trim_phrase
 from drugdata.models import Document, Sentence
 from drugdata.normalize import Lexicon, agent_lexicon, condition_lexicon, effect_lexicon
@@ -39,24 +39,10 @@ def extra_effect_terms(lexicon: Lexicon) -> Iterator[None]:
         _extra_terms.reset(token)
 
 
-# (tagger,) overrides the default model for label sections; (None,) means rules only.
-_tagger_override: ContextVar[tuple[MentionTagger | None] | None] = ContextVar("effect_tagger", default=None)
-
-
-@contextmanager
-def effect_tagger(tagger: MentionTagger | None) -> Iterator[None]:
-    """Tag label sections with this model (an evaluation fold's), or with none, for the documents
-    extracted inside the block, instead of the model `drugdata train-tagger` installed."""
-    token = _tagger_override.set((tagger,))
-    try:
-        yield
-    finally:
-        _tagger_override.reset(token)
-
-
-def _label_tagger() -> MentionTagger | None:
-    override = _tagger_override.get()
-    return override[0] if override is not None else default_tagger()
+# The model label sections are read with; `effect_tagger(model)` overrides it for a block (evaluation folds).
+_MODEL = ModelChoice("effect_tagger", default_tagger)
+effect_tagger = _MODEL.use
+_label_tagger = _MODEL.current
 
 
 AE_SECTIONS = {"adverse_effects", "serious_adverse_effects", "withdrawal", "overdose"}

@@ -10,13 +10,10 @@ and the examples a statement gives for a class it names (`example_of`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any
 
 from drugdata.extract.agent_role import agent_role
-from drugdata.extract.mention_tagger import MentionTagger
+from drugdata.extract.mention_tagger import MentionTagger, ModelChoice
 from drugdata.extract.precipitant_tagger import (
     TAKEN_TOGETHER,
     default_precipitant_tagger,
@@ -29,24 +26,10 @@ from drugdata.normalize import Lexicon, Match, agent_lexicon
 
 __all__ = ["extract_interactions", "interaction_tagger", "recommendation_of", "severity_of"]
 
-# (tagger,) overrides the default precipitant model for labels; (None,) means rules only.
-_tagger_override: ContextVar[tuple[MentionTagger | None] | None] = ContextVar("interaction_tagger", default=None)
-
-
-@contextmanager
-def interaction_tagger(tagger: MentionTagger | None) -> Iterator[None]:
-    """Find precipitants in labels with this model (an evaluation fold's), or with none, for the
-    documents extracted inside the block, instead of the model `drugdata train-tagger` installed."""
-    token = _tagger_override.set((tagger,))
-    try:
-        yield
-    finally:
-        _tagger_override.reset(token)
-
-
-def _label_tagger() -> MentionTagger | None:
-    override = _tagger_override.get()
-    return override[0] if override is not None else default_precipitant_tagger()
+# The model labels' precipitants are read with; `interaction_tagger(model)` overrides it for a block.
+_MODEL = ModelChoice("interaction_tagger", default_precipitant_tagger)
+interaction_tagger = _MODEL.use
+_label_tagger = _MODEL.current
 
 
 _CUE = re.compile(

@@ -18,6 +18,8 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -27,9 +29,26 @@ import pycrfsuite
 
 from drugdata.normalize import Lexicon, effect_lexicon
 
-__all__ = ["DEFAULT_MODEL", "FEATURES_VERSION", "Features", "MentionTagger", "Token", "TrainingText", "WordStats",
-           "default_model_path", "default_tagger", "effect_features", "lexicon_tags", "segments", "stats_path",
-           "train_tagger", "window_features", "word_stats"]
+__all__ = [
+    "DEFAULT_MODEL",
+    "FEATURES_VERSION",
+    "Features",
+    "MentionTagger",
+    "ModelChoice",
+    "Token",
+    "TrainingText",
+    "WordStats",
+    "default_model_path",
+    "default_tagger",
+    "effect_features",
+    "installed_model",
+    "lexicon_tags",
+    "segments",
+    "stats_path",
+    "train_tagger",
+    "window_features",
+    "word_stats",
+]
 
 # Where `drugdata train-tagger` writes the model the pipeline uses by default (git-ignored).
 DEFAULT_MODEL = "trained/ae_tagger.crfsuite"
@@ -343,15 +362,41 @@ def default_model_path(name: str = DEFAULT_MODEL) -> Path:
     return Path(str(resources.files("drugdata"))) / name
 
 
-@cache
-def default_tagger() -> MentionTagger | None:
-    """The adverse-reaction model `drugdata train-tagger` wrote, or None (rules only; also, with a
-    warning, for a model trained by an older version)."""
-    path = default_model_path()
+def installed_model(path: Path, load: Callable[[Path], MentionTagger], reads: str) -> MentionTagger | None:
+    """The model `drugdata train-tagger` wrote at `path`, or None: none there (rules only), or one
+    trained on other features than this version reads (rules only, with a warning)."""
     if not path.is_file():
         return None
     try:
-        return MentionTagger(path)
+        return load(path)
     except ValueError as stale:
-        logging.getLogger(__name__).warning("%s; label sections are read by rules only", stale)
+        logging.getLogger(__name__).warning("%s; %s are read by rules only", stale, reads)
         return None
+
+
+@cache
+def default_tagger() -> MentionTagger | None:
+    """The installed adverse-reaction model, or None (rules only)."""
+    return installed_model(default_model_path(), MentionTagger, "label sections")
+
+
+class ModelChoice:
+    """Which model an extractor reads labels with: the installed one, or inside `use(tagger)` an
+    evaluation fold's (or None: rules only) for the documents extracted in the block."""
+
+    def __init__(self, name: str, installed: Callable[[], MentionTagger | None]) -> None:
+        # (tagger,) overrides the installed model; (None,) means rules only
+        self._override: ContextVar[tuple[MentionTagger | None] | None] = ContextVar(name, default=None)
+        self._installed = installed
+
+    @contextmanager
+    def use(self, tagger: MentionTagger | None) -> Iterator[None]:
+        token = self._override.set((tagger,))
+        try:
+            yield
+        finally:
+            self._override.reset(token)
+
+    def current(self) -> MentionTagger | None:
+        override = self._override.get()
+        return override[0] if override is not None else self._installed()

@@ -12,7 +12,6 @@ No model ships in the repository.
 
 from __future__ import annotations
 
-import logging
 import re
 from functools import cache
 from pathlib import Path
@@ -23,6 +22,7 @@ from drugdata.extract.mention_tagger import (
     Token,
     TrainingText,
     default_model_path,
+    installed_model,
     lexicon_tags,
     train_tagger,
     window_features,
@@ -134,13 +134,5 @@ def load_precipitant_tagger(model_path: Path) -> MentionTagger:
 
 @cache
 def default_precipitant_tagger() -> MentionTagger | None:
-    """The model `drugdata train-tagger` wrote from the NLM DDI gold, or None (rules only; also,
-    with a warning, for a model trained by an older version)."""
-    path = default_model_path(DEFAULT_MODEL)
-    if not path.is_file():
-        return None
-    try:
-        return load_precipitant_tagger(path)
-    except ValueError as stale:
-        logging.getLogger(__name__).warning("%s; interactions are read by rules only", stale)
-        return None
+    """The installed model trained on the NLM DDI gold, or None (rules only)."""
+    return installed_model(default_model_path(DEFAULT_MODEL), load_precipitant_tagger, "interactions")
