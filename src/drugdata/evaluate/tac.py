@@ -124,9 +124,10 @@ def evaluate_tac(path: Path, limit: int | None = None, folds: int = 5,
     the other folds' labels. No label is ever scored by what was learnt from it. The tagger's word
     statistics come from the unannotated labels in `unlabeled` that are not in the gold (else from
     the training sections)."""
-    labels = load_tac(path, limit)
-    ids = sorted(labels)
-    gold_ids = {lid.lower() for lid in load_tac(path)}
+    every = load_tac(path)
+    gold_ids = {lid.lower() for lid in every}  # no unannotated copy of a gold label counts words
+    ids = sorted(every)[:limit] if limit else sorted(every)
+    labels = {lid: every[lid] for lid in ids}
     stats = unannotated_stats(unlabeled, exclude=gold_ids) if unlabeled and unlabeled.is_dir() else None
     results: dict[str, Any] = {"labels": len(ids), "folds": folds}
     for setting in _SETTINGS:
