@@ -130,6 +130,7 @@ class WordStats:
 
     seen: dict[str, int]
     listed: dict[str, int]
+    features: int | None = FEATURES_VERSION  # the feature version they were saved with (None: none saved)
 
     def level(self, word: str) -> str:
         """The share of a word's occurrences that are list items, in six levels ("rare" if seen < 3)."""
@@ -149,12 +150,7 @@ class WordStats:
     @classmethod
     def load(cls, path: Path) -> WordStats:
         data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-        return cls(data.get("seen", {}), data.get("listed", {}))
-
-    @staticmethod
-    def features_version(path: Path) -> int | None:
-        """The feature version a model's statistics were saved with (None: no statistics)."""
-        return json.loads(path.read_text(encoding="utf-8")).get("features") if path.is_file() else None
+        return cls(data.get("seen", {}), data.get("listed", {}), data.get("features"))
 
 
 def word_stats(texts: Iterable[str]) -> WordStats:
@@ -326,11 +322,11 @@ class MentionTagger:
         with the word statistics saved beside the model). `recall_bias`: also take a token the
         best sequence leaves out when the model gives it at least this probability of being
         inside a mention (trades precision for recall)."""
-        if WordStats.features_version(stats_path(model_path)) != FEATURES_VERSION:
+        self.stats = WordStats.load(stats_path(model_path))
+        if self.stats.features != FEATURES_VERSION:
             raise ValueError(f"{model_path} was trained on other features than this version reads: "
                              "train it again (drugdata train-tagger)")
         self.model_path = model_path
-        self.stats = WordStats.load(stats_path(model_path))
         self.features = features or effect_features(self.stats)
         self.recall_bias = recall_bias
         self._tagger = pycrfsuite.Tagger()
