@@ -3,17 +3,18 @@
 Each corpus mixes the real FDA label texts of ../shared/labels/tac2017_unannotated (as openFDA
 JSON) with the sample pages of raw/ (one page in ten), varied by a seeded generator: drug names
 get a numbered suffix, numbers are nudged, paragraphs shuffled within a section. For each size
-it reports, and appends to bench/results.md with the machine and commit:
+it reports, and appends to bench/results.md with the machine and commit (first, a cold build of
+the 2,208 real labels as they are, the corpus of the throughput target):
 
 - the per-document stages in-process (no Prefect) on a sample: documents per second per stage;
 - a cold build, an unchanged rerun and a rerun after 1% of the files changed, each run by the
   real flow in its own process: wall time, time inside the flow, documents per second after
-  start-up, peak RSS of the build process;
+  start-up, peak RSS of the flow's process, of its stage workers and of every process;
 - Prefect's share: start-up (temporary server, flow engine) and task runs x the measured cost
   of an empty task run;
 - the size of the release (Parquet folder, DuckDB file).
 
-Usage: python bench/scale.py [--sizes 1000,10000,100000] [--work DIR] [--sample 300]
+Usage: python bench/scale.py [--sizes 1000,10000,100000] [--work DIR] [--sample 300] [--no-labels]
 """
 
 from __future__ import annotations
@@ -58,6 +59,18 @@ def _shuffled(text: str, rng: random.Random) -> str:
     head, rest = parts[:1], parts[1:]
     rng.shuffle(rest)
     return "\n\n".join(head + rest)
+
+
+def real_labels(root: Path) -> int:
+    """The 2,208 real labels as openFDA JSON, one file each, unvaried: the corpus of the
+    throughput target."""
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    labels = _labels()
+    for i, (drug, sections) in enumerate(labels):
+        record: dict[str, Any] = {"openfda": {"generic_name": [drug.lower()], "brand_name": [drug.upper()]}, **sections}
+        (root / f"{i:04d}-{drug.lower()}.json").write_text(json.dumps(record), encoding="utf-8")
+    return len(labels)
 
 
 def make_corpus(root: Path, size: int, seed: int = 7) -> None:
@@ -127,14 +140,31 @@ def stage_rates(root: Path, sample: int) -> dict[str, float]:
 
 
 _RUN = """
-import json, resource, sys, time
+import json, resource, sys, threading, time
+import psutil
 t0 = time.perf_counter()
+me = psutil.Process()
+peak = {"tree": 0, "workers": 0}
+def sample():  # every process of the build: this one, its stage workers, Prefect's temporary server
+    while True:
+        tree = workers = 0
+        for process in [me, *me.children(recursive=True)]:
+            try:
+                rss = process.memory_info().rss
+                worker = "spawn_main" in " ".join(process.cmdline())
+            except psutil.Error:
+                continue
+            tree, workers = tree + rss, workers + (rss if worker else 0)
+        peak["tree"], peak["workers"] = max(peak["tree"], tree), max(peak["workers"], workers)
+        time.sleep(0.2)
+threading.Thread(target=sample, daemon=True).start()
 from drugdata.cli import prefect_environment
 prefect_environment()  # no telemetry, no analytics, a temporary local API
 from flows.build import build
 result = build(raw_dir=sys.argv[1], out_dir=sys.argv[2], full=sys.argv[3] == "full")
 result["wall_in_process"] = time.perf_counter() - t0
 result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+result["peak_tree_mib"], result["peak_workers_mib"] = peak["tree"] / 2**20, peak["workers"] / 2**20
 json.dump(result, open(sys.argv[4], "w"), default=str)
 """
 
@@ -205,11 +235,24 @@ def bench_size(size: int, work: Path, sample: int, task_cost: float) -> dict[str
     print(f"[{size}] 1% changed ({changed} files): {runs['1% changed rerun']['wall']:.1f} s wall", flush=True)
     batches = -(-size // auto_batch_size(size))
     cold = runs["cold"]
-    return {"size": size, "rates": rates, "runs": runs, "changed_files": changed,
-            "task_runs": batches * 4, "task_overhead_s": batches * 4 * task_cost,
+    return {"size": size, "label": f"{size:,}", "rates": rates, "runs": runs, "changed_files": changed,
+            "task_runs": batches, "task_overhead_s": batches * task_cost,  # one task run per batch
             "startup_s": cold["wall"] - cold["seconds"],
             "parquet_mb": _size(out / "parquet") / 1e6, "duckdb_mb": _size(out / "drugdata.duckdb") / 1e6,
             "rows": cold["row_counts"]}
+
+
+def bench_real_labels(work: Path, sample: int) -> dict[str, Any]:
+    """A cold build of the 2,208 real labels: the throughput target's figure."""
+    raw, out = work / "raw-labels", work / "out-labels"
+    size = real_labels(raw)
+    rates = stage_rates(raw, min(sample, size))
+    print("[labels] stages: " + ", ".join(f"{k} {v:.0f}/s" for k, v in rates.items()), flush=True)
+    shutil.rmtree(out, ignore_errors=True)
+    cold = run_build(raw, out, True, work)
+    print(f"[labels] cold: {cold['wall']:.1f} s wall, {cold['seconds']:.1f} s in flow, "
+          f"{size / cold['seconds']:.0f} docs/s, peak {cold['peak_rss_mib']:.0f} MiB", flush=True)
+    return {"size": size, "label": f"{size:,} real labels", "rates": rates, "runs": {"cold": cold}}
 
 
 def markdown(results: list[dict[str, Any]], task_cost: float) -> str:
@@ -217,23 +260,30 @@ def markdown(results: list[dict[str, Any]], task_cost: float) -> str:
              (f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
               f"{platform.system()} {platform.release()}. An empty Prefect task run costs "
               f"{task_cost * 1000:.1f} ms here."), "",
-             "| documents | run | wall s | in flow s | docs/s after start-up | peak RSS MiB | documents read again |",
-             "|---|---|---|---|---|---|---|"]
+             ("Peak RSS: of the flow's process; of its stage worker processes together; of every process of "
+              "the build (the flow, its workers and Prefect's temporary server), sampled every 0.2 s."), "",
+             ("| documents | run | wall s | in flow s | docs/s after start-up | peak RSS MiB: flow | workers | all "
+              "| documents read again |"),
+             "|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         for name, run in r["runs"].items():
-            lines.append(f"| {r['size']:,} | {name} | {run['wall']:.1f} | {run['seconds']:.1f} | "
-                         f"{r['size'] / run['seconds']:.0f} | {run['peak_rss_mib']:.0f} | {run['cache']['read']:,} |")
+            lines.append(f"| {r['label']} | {name} | {run['wall']:.1f} | {run['seconds']:.1f} | "
+                         f"{r['size'] / run['seconds']:.0f} | {run['peak_rss_mib']:.0f} | "
+                         f"{run.get('peak_workers_mib', 0):.0f} | {run.get('peak_tree_mib', 0):.0f} | "
+                         f"{run['cache']['read']:,} |")
     lines += ["", ("| documents | unchanged / cold | Prefect start-up s | task runs | task overhead s | "
                    "Parquet MB | DuckDB MB | adverse effect rows |"), "|---|---|---|---|---|---|---|---|"]
     for r in results:
+        if "unchanged rerun" not in r["runs"]:
+            continue
         ratio = r["runs"]["unchanged rerun"]["seconds"] / r["runs"]["cold"]["seconds"]
-        lines.append(f"| {r['size']:,} | {ratio:.1%} | {r['startup_s']:.1f} | {r['task_runs']:,} | "
+        lines.append(f"| {r['label']} | {ratio:.1%} | {r['startup_s']:.1f} | {r['task_runs']:,} | "
                      f"{r['task_overhead_s']:.1f} | {r['parquet_mb']:.1f} | {r['duckdb_mb']:.1f} | "
                      f"{r['rows'].get('adverse_effects', 0):,} |")
     lines += ["", "Per-document stages in one process (no Prefect), documents per second on a sample:", "",
               "| documents | " + " | ".join(results[0]["rates"]) + " |", "|---|" + "---|" * len(results[0]["rates"])]
     for r in results:
-        lines.append(f"| {r['size']:,} | " + " | ".join(f"{v:.0f}" for v in r["rates"].values()) + " |")
+        lines.append(f"| {r['label']} | " + " | ".join(f"{v:.0f}" for v in r["rates"].values()) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -242,6 +292,8 @@ def main() -> int:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "drugdata-bench")
     parser.add_argument("--sample", type=int, default=300, help="documents timed stage by stage")
+    parser.add_argument("--no-labels", dest="labels", action="store_false",
+                        help="skip the cold build of the 2,208 real labels")
     parser.add_argument("--results", type=Path, default=REPO / "bench" / "results.md")
     args = parser.parse_args()
     if not TAC.is_dir():
@@ -250,7 +302,8 @@ def main() -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     task_cost = empty_task_cost()
     print(f"empty Prefect task run: {task_cost * 1000:.1f} ms", flush=True)
-    results = [bench_size(int(s), args.work, args.sample, task_cost) for s in args.sizes.split(",")]
+    results = [bench_real_labels(args.work, args.sample)] if args.labels else []
+    results += [bench_size(int(s), args.work, args.sample, task_cost) for s in args.sizes.split(",") if s]
     text = markdown(results, task_cost)
     print(text)
     header = "# Scale benchmark results\n\nWritten by `bench/scale.py` (`make bench`); newest first.\n\n"

@@ -8,6 +8,7 @@ number of batches is in flight, so memory does not grow with the corpus.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 import uuid
@@ -23,10 +24,12 @@ from prefect.artifacts import (
     update_progress_artifact,
 )
 from prefect.cache_policies import NO_CACHE
+from prefect.context import get_run_context
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from drugdata import pipeline
-from drugdata.assemble import summarize, tabulate
+from drugdata.assemble import summarize
+from drugdata.batches import BatchContext, StagePool, auto_workers
 from drugdata.bulk import unpack
 from drugdata.cache import DocumentCache
 from drugdata.consolidate import consolidate
@@ -39,10 +42,16 @@ from drugdata.spool import Spool, finish, release_doc_ids, reusable_release
 
 MAX_BATCHES_IN_FLIGHT = 4  # submitted ahead of the one being gathered; bounds memory
 # Prefect's thread pool is unbounded by default: a thread per waiting task, each with its own
-# stack and caches. The stages hold the GIL, so a few threads overlap I/O and that is all;
-# processes (the Dask runner) are what use more cores.
-WORKER_THREADS = 2
+# stack and caches. A batch task's thread waits on a worker process (`drugdata.batches`), so
+# one thread per core keeps every worker busy.
+WORKER_THREADS = max(2, os.cpu_count() or 1)
 BULK_DIR = ".bulk"  # records of openFDA bulk files, one file each (drugdata.bulk)
+
+
+def _runs_in_threads() -> bool:
+    """Whether this flow run's tasks run in threads here (worker processes help) rather than on
+    a runner that has processes of its own (Dask)."""
+    return isinstance(get_run_context().task_runner, ThreadPoolTaskRunner)  # type: ignore[union-attr]
 
 
 def auto_batch_size(n_files: int) -> int:
@@ -64,47 +73,17 @@ class Sealed:
         self.value = value
 
 
-def _restore_or_read(raw_root: Path, path: str, manifest: dict[str, dict[str, str]], cache: DocumentCache,
-                     in_release: set[str], location: Path | None) -> DocState:
-    """An unchanged page whose rows the previous release holds: its file record only. Else the
-    cached state, else the page read afresh."""
-    if in_release:
-        record = cache.restore_record(raw_root, path, manifest, location)
-        if record is not None and (not record.ok or record.source["doc_id"] in in_release):
-            return record
-    return cache.restore(raw_root, path, manifest, location) or pipeline.read(raw_root, path, manifest, location)
-
-
 @task(retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def read_batch(raw_root: Path, paths: list[str], context: Sealed, cache: DocumentCache) -> Sealed:
-    manifest, in_release, locations = context.value
-    return Sealed([_restore_or_read(raw_root, path, manifest, cache, in_release, locations.get(path))
-                   for path in paths])
-
-
-@task(retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def store_batch(raw_root: Path, paths: list[str], context: Sealed, cache: DocumentCache, states: Sealed) -> int:
-    manifest, _, locations = context.value
-    for path, state in zip(paths, states.value, strict=True):
-        cache.store(raw_root, path, manifest, state, locations.get(path))
-    return len(states.value)
+def document_batch(paths: list[str], context: Sealed, pool: Sealed) -> Sealed:
+    """read (or restore) -> clean -> sections -> extract -> normalize -> cache -> validated Arrow
+    rows, for one batch, on the pool's worker processes. The stages quarantine a bad page rather
+    than raise, so what is retried is I/O on the cache or a worker process that died."""
+    return Sealed(pool.value.run(context.value, paths))
 
 
 @task(cache_policy=NO_CACHE)
 def account_other_files(raw_root: Path, paths: list[str]) -> list[DocState]:
     return [pipeline.account(raw_root, path) for path in paths]
-
-
-@task(cache_policy=NO_CACHE)
-def process_batch(states: Sealed) -> Sealed:
-    """clean -> sections -> extract -> normalize: the CPU stages, one task per batch."""
-    return Sealed([pipeline.run_stages(state) for state in states.value])
-
-
-@task(cache_policy=NO_CACHE)
-def tabulate_batch(states: Sealed) -> Sealed:
-    """Validated rows as Arrow tables; the parsed pages are dropped here."""
-    return Sealed(tabulate(states.value).to_arrow())
 
 
 @task(cache_policy=NO_CACHE)
@@ -171,18 +150,20 @@ class _Progress:
       task_runner=ThreadPoolTaskRunner(max_workers=WORKER_THREADS))  # type: ignore[arg-type]
 def build(raw_dir: str = "raw", out_dir: str = "output", batch_size: int = 0,
           strict: bool = False, keep_releases: int | None = None, wait_for_lock: bool = False,
-          lock_timeout: float | None = None, full: bool = False) -> dict[str, Any]:
+          lock_timeout: float | None = None, full: bool = False, workers: int | None = None) -> dict[str, Any]:
     """Build the dataset from every page under `raw_dir` into `out_dir`. With `strict`, any
     quarantined file fails the run before anything is published (for CI). One build at a time
     per `out_dir`: another one fails at once, or waits with `wait_for_lock` (up to `lock_timeout` s).
     `keep_releases` (default DRUGDATA_KEEP_RELEASES, else 3) old releases stay. Pages unchanged
-    since an earlier build come from the document cache unless `full`."""
+    since an earlier build come from the document cache unless `full`. `workers`: processes
+    that run the document stages (default one per core; 0 runs them in the flow's process); on a
+    Dask runner the Dask workers are the processes."""
     with output_lock(Path(out_dir), wait=wait_for_lock, timeout=lock_timeout):
-        return _build_locked(raw_dir, out_dir, batch_size, strict, keep_releases, full)
+        return _build_locked(raw_dir, out_dir, batch_size, strict, keep_releases, full, workers)
 
 
 def _build_locked(raw_dir: str, out_dir: str, batch_size: int, strict: bool,
-                  keep_releases: int | None, full: bool) -> dict[str, Any]:
+                  keep_releases: int | None, full: bool, workers: int | None) -> dict[str, Any]:
     """The build flow's body, run while it holds the output folder."""
     started = time.perf_counter()
     cache = DocumentCache(Path(out_dir).resolve(), enabled=not full)
@@ -200,19 +181,21 @@ def _build_locked(raw_dir: str, out_dir: str, batch_size: int, strict: bool,
         shutil.rmtree(stale, ignore_errors=True)
     spool = Spool(Path(out_dir).resolve() / f".spool-{uuid.uuid4().hex[:8]}")
     previous = None if full else reusable_release(Path(out_dir).resolve())
-    # what every read and store task needs: metadata rows, documents in the release, bulk records
-    context = Sealed((load_manifest(raw_root), release_doc_ids(previous) if previous else set(), unpacked.locations))
+    # what every batch needs: metadata rows, documents in the release, bulk records
+    context = Sealed(BatchContext(raw_root, Path(out_dir).resolve(), not full, load_manifest(raw_root),
+                                  frozenset(release_doc_ids(previous)) if previous else frozenset(),
+                                  unpacked.locations))
     reused: set[str] = set()  # documents whose rows are copied from the previous release
-    in_flight: deque[tuple[list[str], list[Any]]] = deque()
+    corrupt = 0  # cache entries found corrupt (and rebuilt) by the batches
+    in_flight: deque[tuple[list[str], Any]] = deque()
+    if workers is None:
+        workers = auto_workers(len(paths), batch_size) if _runs_in_threads() else 0
+    pool = StagePool(workers)
+    logger.info("Document stages on %s", f"{workers} worker processes" if workers else "the flow's process")
 
     def submit_next() -> None:
-        """Stages of one batch, chained on futures so batches overlap."""
         batch = batches.popleft()
-        read = read_batch.submit(raw_root, batch, context, cache)
-        processed = process_batch.submit(read)  # type: ignore[call-overload]  # Prefect resolves futures
-        stored = store_batch.submit(raw_root, batch, context, cache, processed)  # type: ignore[call-overload]
-        tabulated = tabulate_batch.submit(processed, wait_for=[stored])  # type: ignore[call-overload]
-        in_flight.append((batch, [read, processed, stored, tabulated]))
+        in_flight.append((batch, document_batch.submit(batch, context, Sealed(pool))))
 
     try:
         states: list[DocState] = account_other_files(raw_root, pipeline.discover_other(raw_root))
@@ -222,16 +205,17 @@ def _build_locked(raw_dir: str, out_dir: str, batch_size: int, strict: bool,
         while batches and len(in_flight) < MAX_BATCHES_IN_FLIGHT:  # bounded: memory does not grow with the corpus
             submit_next()
         while in_flight:
-            batch, chain = in_flight.popleft()
-            # in stage order, so a failure raises its own error, not "PENDING"
-            tabulated = [future.result() for future in chain][-1].value
-            del chain  # the futures hold the parsed pages until dropped
+            batch, future = in_flight.popleft()
+            done = future.result().value
+            del future  # a future holds its batch's tables until dropped
             if batches:
                 submit_next()
+            tabulated, corrupt = done.tabulated, corrupt + done.cache.corrupt
             quarantine += spool.add(tabulated)  # one writer, in batch order
             states.extend(tabulated.states)
             reused |= {s.source["doc_id"] for s in tabulated.states if s.from_release and s.ok}
             progress.add(len(batch))
+        pool.close()
         summary = summarize(states)
         if previous is not None and not strict and _nothing_changed(previous, summary.sources):
             logger.info("Nothing changed since release %s: it stays current", previous.name)
@@ -252,7 +236,7 @@ def _build_locked(raw_dir: str, out_dir: str, batch_size: int, strict: bool,
             documents_duplicate=statuses.count("duplicate"),
             metadata_files=statuses.count("metadata"),
             cache={"reused": sum(state.cached for state in states), "read": len(paths) - sum(s.cached for s in states),
-                   "corrupt_rebuilt": cache.stats.corrupt, "rows_from_previous_release": len(reused)},
+                   "corrupt_rebuilt": corrupt, "rows_from_previous_release": len(reused)},
             files_seen=len(statuses),
             seconds=round(time.perf_counter() - started, 2),
         )
@@ -261,4 +245,5 @@ def _build_locked(raw_dir: str, out_dir: str, batch_size: int, strict: bool,
                                  description="Documents read and quarantined, rows per table, changes since the last release")
         return result
     finally:
+        pool.close()
         spool.close()

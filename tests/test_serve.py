@@ -79,3 +79,13 @@ def test_a_two_worker_dask_cluster_publishes_the_same_tables(prefect_harness, sm
     assert dask["row_counts"] == default["row_counts"] and dask["documents_read"] == 3
     for parquet in sorted((tmp_path / "default" / "parquet").glob("*.parquet")):  # deterministic: same bytes
         assert parquet.read_bytes() == (tmp_path / "dask" / "parquet" / parquet.name).read_bytes(), parquet.name
+
+
+def test_worker_processes_publish_the_same_tables_as_the_flows_own_process(prefect_harness, small_raw, tmp_path):
+    from flows.build import build
+
+    inline = build(raw_dir=str(small_raw), out_dir=str(tmp_path / "inline"), batch_size=1, workers=0)
+    pooled = build(raw_dir=str(small_raw), out_dir=str(tmp_path / "pooled"), batch_size=1, workers=2)
+    assert pooled["row_counts"] == inline["row_counts"] and pooled["documents_read"] == 3
+    for parquet in sorted((tmp_path / "inline" / "parquet").glob("*.parquet")):
+        assert parquet.read_bytes() == (tmp_path / "pooled" / "parquet" / parquet.name).read_bytes(), parquet.name

@@ -26,7 +26,7 @@ from drugdata.models import Document, Page, Section
 from drugdata.pipeline import DocState, container_of, hash_file
 from drugdata.readers.metadata import SIDECAR_SUFFIX
 
-__all__ = ["CACHE_DIR", "DocumentCache", "pipeline_fingerprint"]
+__all__ = ["CACHE_DIR", "CacheStats", "DocumentCache", "pipeline_fingerprint"]
 
 CACHE_DIR = ".cache"
 _NOT_CACHED = ("cannot read file", "symbolic link", "file name is not valid")  # may change without the content

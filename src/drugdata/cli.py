@@ -62,7 +62,7 @@ def _build(args: argparse.Namespace) -> int:
         flow = build.with_options(task_runner=runner) if runner is not None else build
         with output_lock(Path(args.out), wait=args.wait, timeout=args.wait_timeout):
             result = flow(raw_dir=args.raw, out_dir=args.out, batch_size=args.batch_size, strict=args.strict,
-                          keep_releases=args.keep, full=args.full)
+                          keep_releases=args.keep, full=args.full, workers=args.workers)
     except LockBusy as error:
         print(f"drugdata build: {error}" + ("" if args.wait else " (use --wait to wait for it)"), file=sys.stderr)
         return 1
@@ -125,6 +125,9 @@ def _add_operation_commands(commands: Any, build: argparse.ArgumentParser) -> No
     build.add_argument("--task-runner", choices=["default", "dask"], default="default",
                        help="where the document batches run (dask needs prefect-dask)")
     build.add_argument("--dask-address", help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")
+    build.add_argument("--workers", type=int, metavar="N",
+                       help="processes running the document stages (default: one per core; 0: in the flow's "
+                            "process; ignored with --task-runner dask, whose workers are the processes)")
     serve = commands.add_parser("serve", help="serve the build flow on a cron schedule (needs PREFECT_API_URL)")
     serve.add_argument("--cron", default=os.environ.get("DRUGDATA_CRON", "0 3 * * *"),
                        help="schedule (default: DRUGDATA_CRON, else 03:00 daily)")

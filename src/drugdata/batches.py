@@ -1,0 +1,136 @@
+"""One batch of documents through every per-document stage, in this process or on a pool of
+worker processes.
+
+The stages are Python holding the GIL: threads overlap file I/O and nothing else, so a build in
+threads uses one core. `StagePool` runs whole batches on spawned worker processes, each of which
+loads the vocabularies and taggers once; what comes back is the batch's validated Arrow tables
+and its files' small records (`Tabulated`), not its parsed pages, so little crosses the process
+boundary and the parent never holds a parsed page.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Self
+
+from drugdata import pipeline
+from drugdata.assemble import Tabulated, tabulate
+from drugdata.cache import CacheStats, DocumentCache
+from drugdata.extract.mention_tagger import default_tagger
+from drugdata.extract.precipitant_tagger import default_precipitant_tagger
+from drugdata.language import foreign_language
+from drugdata.normalize import agent_lexicon, condition_lexicon, drug_lexicon, effect_lexicon
+from drugdata.pipeline import DocState
+
+__all__ = ["BatchContext", "BatchResult", "StagePool", "auto_workers", "restore_or_read", "run_batch", "warm_up"]
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BatchContext:
+    """What every batch of a build needs, sent once per batch (small: no page content)."""
+
+    raw_root: Path
+    out_dir: Path  # holds the document cache
+    use_cache: bool
+    manifest: dict[str, dict[str, str]] = field(default_factory=dict)
+    in_release: frozenset[str] = frozenset()  # documents whose rows the previous release holds
+    locations: dict[str, Path] = field(default_factory=dict)  # bulk records: path -> unpacked file
+
+
+@dataclass
+class BatchResult:
+    tabulated: Tabulated  # Arrow tables and slimmed file records
+    cache: CacheStats  # this batch's cache hits, misses, corrupt entries and stores
+
+
+def restore_or_read(context: BatchContext, cache: DocumentCache, path: str) -> DocState:
+    """An unchanged page whose rows the previous release holds: its file record only. Else the
+    cached state, else the page read afresh."""
+    location = context.locations.get(path)
+    if context.in_release:
+        record = cache.restore_record(context.raw_root, path, context.manifest, location)
+        if record is not None and (not record.ok or record.source["doc_id"] in context.in_release):
+            return record
+    return (cache.restore(context.raw_root, path, context.manifest, location)
+            or pipeline.read(context.raw_root, path, context.manifest, location))
+
+
+def run_batch(context: BatchContext, paths: list[str]) -> BatchResult:
+    """read (or restore) -> clean -> sections -> extract -> normalize -> cache -> validated rows.
+    The stages never raise for a bad page (it is quarantined); what can escape is I/O on the
+    cache or the output folder, which is worth a retry."""
+    cache = DocumentCache(context.out_dir, enabled=context.use_cache)
+    states = [pipeline.run_stages(restore_or_read(context, cache, path)) for path in paths]
+    for path, state in zip(paths, states, strict=True):
+        cache.store(context.raw_root, path, context.manifest, state, context.locations.get(path))
+    return BatchResult(tabulate(states).to_arrow(), cache.stats)
+
+
+def warm_up() -> None:
+    """Load what every document needs (vocabularies, taggers, the language model) once, before
+    the worker's first batch."""
+    effect_lexicon(), condition_lexicon(), agent_lexicon(), drug_lexicon()
+    default_tagger(), default_precipitant_tagger()
+    foreign_language("warm up " * 40)
+
+
+def auto_workers(n_files: int, batch_size: int) -> int:
+    """Worker processes for a build: one per core; none (this process) on one core, or for a
+    corpus of a batch or two, where starting a worker (~2 s: imports, vocabularies, taggers)
+    costs more than it saves."""
+    batches, cores = -(-n_files // max(batch_size, 1)), os.cpu_count() or 1
+    return 0 if batches < 3 or cores < 2 else min(cores, batches)
+
+
+class StagePool:
+    """Runs `run_batch` on `workers` spawned processes, or in the calling thread when `workers`
+    is 0. Spawned, not forked: the parent runs threads (Prefect's engine, logging) whose locks a
+    fork would copy held."""
+
+    def __init__(self, workers: int = 0) -> None:
+        self.workers = workers
+        self._restart = threading.Lock()  # the flow's threads share the pool
+        self._executor: ProcessPoolExecutor | None = self._start() if workers > 0 else None
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=warm_up)
+
+    def run(self, context: BatchContext, paths: list[str]) -> BatchResult:
+        executor = self._executor
+        if executor is None:
+            return run_batch(context, paths)
+        try:
+            return executor.submit(run_batch, context, paths).result()
+        except BrokenProcessPool:
+            # a worker died (killed, out of memory): later batches get fresh workers, this one
+            # fails so that its task's retry runs it again
+            with self._restart:
+                if self._executor is executor:
+                    _log.warning("a stage worker process died; starting %d new ones", self.workers)
+                    executor.shutdown(wait=False, cancel_futures=True)
+                    self._executor = self._start()
+            raise
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __reduce__(self) -> tuple[type[StagePool], tuple[int]]:
+        # a pool travels (to a Dask worker, say) as "run in this process": its executor stays here
+        return (StagePool, (0,))

@@ -1,0 +1,63 @@
+"""Batches through the document stages: on worker processes as in this process, a worker that
+dies costs its batch one retry (not the build), and each batch reports its cache use."""
+
+import os
+import shutil
+import signal
+from pathlib import Path
+
+import pytest
+
+from drugdata.batches import BatchContext, StagePool, auto_workers, run_batch
+
+REPO = Path(__file__).resolve().parents[1]
+PAGES = ["mednook/baclofen.txt", "rxbriefs/tizanidine.txt"]
+
+
+@pytest.fixture
+def context(tmp_path) -> BatchContext:
+    raw = tmp_path / "raw"
+    for page in PAGES:
+        (raw / page).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / "raw" / page, raw / page)
+    return BatchContext(raw, tmp_path / "out", use_cache=True)
+
+
+def _rows(result) -> dict[str, list[dict]]:
+    return {name: table.to_pylist() for name, table in result.tabulated.arrow.items()}
+
+
+def test_a_worker_process_gives_the_rows_this_process_gives(context):
+    inline = run_batch(context, PAGES)
+    assert inline.cache.stored == 2 and inline.tabulated.arrow["adverse_effects"].num_rows > 0
+    with StagePool(1) as pool:
+        pooled = pool.run(context, PAGES)
+    assert _rows(pooled) == _rows(inline)
+    assert pooled.cache.hits == 2 and pooled.cache.stored == 0  # the worker read the entries stored above
+    assert [s.source for s in pooled.tabulated.states] == [s.source for s in inline.tabulated.states]
+
+
+def test_a_dead_worker_fails_its_batch_and_the_next_batch_gets_a_fresh_one(context):
+    from concurrent.futures.process import BrokenProcessPool
+
+    with StagePool(1) as pool:
+        first = pool.run(context, PAGES[:1])
+        for pid in list(pool._executor._processes):  # what the OOM killer does
+            os.kill(pid, signal.SIGKILL)
+        with pytest.raises(BrokenProcessPool):
+            pool.run(context, PAGES[:1])
+        assert _rows(pool.run(context, PAGES[:1])) == _rows(first)
+
+
+def test_a_pool_sent_elsewhere_runs_batches_where_it_lands():
+    import pickle
+
+    with StagePool(1) as pool:
+        copy = pickle.loads(pickle.dumps(pool))
+    assert copy.workers == 0 and copy._executor is None
+
+
+def test_workers_only_for_more_than_a_couple_of_batches():
+    assert auto_workers(10, 16) == 0 and auto_workers(32, 16) == 0
+    cores = os.cpu_count() or 1
+    assert auto_workers(2208, 64) == (min(cores, 35) if cores > 1 else 0)
