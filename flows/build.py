@@ -1,8 +1,12 @@
 """The build flow: raw/ -> read -> clean -> sections -> extract -> normalize -> validate, batch
 by batch into the spool -> finish tables -> consolidate -> publish.
 
-Tasks take batches of documents (a task run costs ~10 ms); only I/O tasks retry. A bounded
-number of batches is in flight, so memory does not grow with the corpus.
+Tasks take batches of documents (a task run costs ~10 ms): one task run a batch, whose thread
+waits on a worker process (`drugdata.batches`), so the stages use every core. Only tasks that
+do I/O retry. A bounded number of batches is in flight, so memory does not grow with the corpus.
+
+A script that calls `build` must guard the call with `if __name__ == "__main__":`: the worker
+processes are spawned, and a spawned process imports the script's main module again.
 """
 
 from __future__ import annotations
@@ -56,9 +60,9 @@ def _runs_in_threads() -> bool:
 
 def auto_batch_size(n_files: int) -> int:
     """Documents per task: 16 for a small corpus (batches overlap), 64 from a few hundred files
-    on (validation has a fixed cost per call), 256 from 5,000 on: each of a batch's four task
-    runs costs Prefect tens of milliseconds in practice, which at 64 was most of an unchanged
-    rerun of 10,000 pages."""
+    on (validation has a fixed cost per call), 256 from 5,000 on: a task run costs Prefect tens
+    of milliseconds in practice, which at 64 (and four task runs a batch, as it was) was most
+    of an unchanged rerun of 10,000 pages."""
     return 16 if n_files < 300 else 64 if n_files < 5_000 else 256
 
 
@@ -71,6 +75,13 @@ class Sealed:
 
     def __init__(self, value: Any) -> None:
         self.value = value
+
+    def take(self) -> Any:
+        """The value, leaving the wrapper empty: Prefect keeps every task's return value for the
+        whole flow run (`FlowRunContext.run_results`), so a batch's tables left inside would
+        stay in memory until the build ends (~20 KB a label document, 2 GB at 100k)."""
+        value, self.value = self.value, None
+        return value
 
 
 @task(retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -206,8 +217,8 @@ def _build_locked(raw_dir: str, out_dir: str, batch_size: int, strict: bool,
             submit_next()
         while in_flight:
             batch, future = in_flight.popleft()
-            done = future.result().value
-            del future  # a future holds its batch's tables until dropped
+            done = future.result().take()
+            del future
             if batches:
                 submit_next()
             tabulated, corrupt = done.tabulated, corrupt + done.cache.corrupt
