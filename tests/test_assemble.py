@@ -1,7 +1,8 @@
 """Assembling the sources table: an older copy of a page fetched again is superseded."""
 
-from drugdata.assemble import summarize, superseded
-from drugdata.pipeline import DocState
+from drugdata.assemble import slim, summarize, superseded
+from drugdata.models import Page
+from drugdata.pipeline import DocState, blank_source
 
 URL = "https://pages.example/baclofen"
 
@@ -29,3 +30,14 @@ def test_the_newest_readable_copy_of_a_url_counts_and_older_copies_are_supersede
 def test_without_retrieval_dates_the_later_path_is_the_newer_copy():
     later, earlier = "web/2026-05-01T101500Z/a.html", "web/2026-05-01/a.html"
     assert superseded([state(later, URL, None), state(earlier, URL, None)]) == {earlier: later}
+
+
+def test_a_slim_record_keeps_the_source_row_and_only_the_identity_the_drugs_table_reads():
+    state = DocState(blank_source("labels/x.json"), drug_name="zetrozole")
+    state.page = Page("labels/x.json", "openfda_json", [], {"brand_names": "Zetro", "rxcui": "123", "pharm_class": "",
+                                                          "title": "ZETRO- zetrozole tablet", "publisher": "openFDA"})
+    kept = slim(state)
+    assert kept.source == state.source and kept.drug_name == "zetrozole"
+    assert kept.page is not None and kept.page.format == "openfda_json" and not kept.page.blocks
+    assert kept.page.meta == {"brand_names": "Zetro", "rxcui": "123"}  # what drug_record reads, when set
+    assert summarize([kept]).drugs[0]["brand_names"] == ["Zetro"]

@@ -9,7 +9,10 @@ from functools import lru_cache
 from drugdata.normalize import drug_lexicon, drug_names
 from drugdata.vocabulary import read_csv
 
-__all__ = ["SeveralDrugs", "drug_record", "identify_drug", "label_drug", "name_pattern"]
+__all__ = ["LABEL_IDENTITY", "SeveralDrugs", "drug_record", "identify_drug", "label_drug", "name_pattern"]
+
+# The metadata a label gives about its own drug that `drug_record` reads for a drug outside the vocabulary.
+LABEL_IDENTITY = ("brand_names", "pharm_class", "rxcui")
 
 # Salt and hydrate words a label's generic name carries ("atorvastatin calcium trihydrate").
 _SALTS = re.compile(
