@@ -79,7 +79,7 @@ class Sealed:
     def take(self) -> Any:
         """The value, leaving the wrapper empty: Prefect keeps every task's return value for the
         whole flow run (`FlowRunContext.run_results`), so a batch's tables left inside would
-        stay in memory until the build ends (~20 KB a label document, 2 GB at 100k)."""
+        stay in memory until the build ends (~30 KB a label document)."""
         value, self.value = self.value, None
         return value
 
@@ -256,5 +256,5 @@ def _build_locked(raw_dir: str, out_dir: str, batch_size: int, strict: bool,
                                  description="Documents read and quarantined, rows per table, changes since the last release")
         return result
     finally:
-        pool.close()
+        pool.close(terminate=True)  # already closed unless the build failed or was interrupted
         spool.close()

@@ -113,3 +113,31 @@ def test_the_flow_killed_mid_run_leaves_the_release_and_recovers(built, tmp_path
     from flows.build import build
 
     assert build(raw_dir=str(raw), out_dir=str(out), full=True)["build_id"] == _current(out)[0] != before
+
+
+def test_ctrl_c_stops_the_workers_and_the_build_without_a_traceback(prefect_harness, tmp_path):
+    """A terminal's Ctrl-C reaches every process of the build (its process group): the build
+    exits 130 with one line, its worker processes gone, nothing published."""
+    import time
+
+    import prefect.settings
+    import psutil
+
+    out = tmp_path / "out"
+    env = {**os.environ, "PREFECT_API_URL": prefect.settings.PREFECT_API_URL.value() or ""}
+    build = subprocess.Popen([sys.executable, "-m", "drugdata", "build", "--full", "--batch-size", "1",
+                              "--workers", "2", "--raw", str(REPO / "raw"), "--out", str(out)],
+                             cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             start_new_session=True)  # its own process group, as a terminal's job
+    workers: list[psutil.Process] = []
+    deadline = time.monotonic() + 60
+    while len(workers) < 2 and time.monotonic() < deadline and build.poll() is None:
+        workers = [p for p in psutil.Process(build.pid).children() if "spawn_main" in " ".join(p.cmdline())]
+        time.sleep(0.1)
+    time.sleep(2)  # into their first batches
+    os.killpg(build.pid, signal.SIGINT)
+    output = build.communicate(timeout=120)[0]
+    assert len(workers) == 2 and build.returncode == 130, output
+    assert "interrupted" in output and "Traceback" not in output, output
+    assert not [p for p in workers if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    assert not (out / "current").exists()

@@ -120,16 +120,22 @@ class StagePool:
                     self._executor = self._start()
             raise
 
-    def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+    def close(self, terminate: bool = False) -> None:
+        """Stop the workers: once idle, or at once with `terminate` (a build that failed or was
+        interrupted must not wait for the batches still running)."""
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        if terminate:
+            for process in list(getattr(executor, "_processes", {}).values()):  # no public way before 3.14
+                process.terminate()
+        executor.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.close()
+        self.close(terminate=exc[0] is not None)
 
     def __reduce__(self) -> tuple[type[StagePool], tuple[int]]:
         # a pool travels (to a Dask worker, say) as "run in this process": its executor stays here
