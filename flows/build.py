@@ -44,7 +44,7 @@ from drugdata.readers.metadata import load_manifest
 from drugdata.releases import build_markdown
 from drugdata.spool import Spool, finish, release_doc_ids, reusable_release
 
-MAX_BATCHES_IN_FLIGHT = 4  # submitted ahead of the one being gathered; bounds memory
+MAX_BATCHES_IN_FLIGHT = 4  # submitted ahead of the one being gathered (at least workers + 2); bounds memory
 # Prefect's thread pool is unbounded by default: a thread per waiting task, each with its own
 # stack and caches. A batch task's thread waits on a worker process (`drugdata.batches`), so
 # one thread per core keeps every worker busy.
@@ -77,9 +77,10 @@ class Sealed:
         self.value = value
 
     def take(self) -> Any:
-        """The value, leaving the wrapper empty: Prefect keeps every task's return value for the
-        whole flow run (`FlowRunContext.run_results`), so a batch's tables left inside would
-        stay in memory until the build ends (~30 KB a label document)."""
+        """The value, leaving the wrapper empty. Prefect keeps references to task results for the
+        flow run: with each batch's tables left inside, the flow process grew ~30 KB a label
+        document (measured with tracemalloc: memory unpickled from the workers, never freed);
+        emptied, it stays flat but for the files' records."""
         value, self.value = self.value, None
         return value
 
@@ -199,8 +200,10 @@ def _build_locked(raw_dir: str, out_dir: str, batch_size: int, strict: bool,
     reused: set[str] = set()  # documents whose rows are copied from the previous release
     corrupt = 0  # cache entries found corrupt (and rebuilt) by the batches
     in_flight: deque[tuple[list[str], Any]] = deque()
-    if workers is None:
-        workers = auto_workers(len(paths), batch_size) if _runs_in_threads() else 0
+    if not _runs_in_threads():
+        workers = 0  # Dask: its workers are the processes
+    elif workers is None:
+        workers = auto_workers(len(paths), batch_size)
     pool = StagePool(workers)
     logger.info("Document stages on %s", f"{workers} worker processes" if workers else "the flow's process")
 
@@ -213,13 +216,13 @@ def _build_locked(raw_dir: str, out_dir: str, batch_size: int, strict: bool,
         states += unpacked.containers
         quarantine: list[dict[str, Any]] = []
         progress = _Progress(logger, len(paths))
-        while batches and len(in_flight) < MAX_BATCHES_IN_FLIGHT:  # bounded: memory does not grow with the corpus
+        while batches and len(in_flight) < max(MAX_BATCHES_IN_FLIGHT, workers + 2):  # bounded: memory does not grow with the corpus
             submit_next()
         while in_flight:
             batch, future = in_flight.popleft()
             done = future.result().take()
             del future
-            if batches:
+            while batches and len(in_flight) < max(MAX_BATCHES_IN_FLIGHT, workers + 2):
                 submit_next()
             tabulated, corrupt = done.tabulated, corrupt + done.cache.corrupt
             quarantine += spool.add(tabulated)  # one writer, in batch order

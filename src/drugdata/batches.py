@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -77,7 +78,9 @@ def run_batch(context: BatchContext, paths: list[str]) -> BatchResult:
 
 def warm_up() -> None:
     """Load what every document needs (vocabularies, taggers, the language model) once, before
-    the worker's first batch."""
+    the worker's first batch. A worker leaves Ctrl-C to the flow's process, which stops the
+    workers (`StagePool.close`): a terminal sends SIGINT to every process of the build."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     effect_lexicon(), condition_lexicon(), agent_lexicon(), drug_lexicon()
     default_tagger(), default_precipitant_tagger()
     foreign_language("warm up " * 40)
@@ -99,6 +102,7 @@ class StagePool:
     def __init__(self, workers: int = 0) -> None:
         self.workers = workers
         self._restart = threading.Lock()  # the flow's threads share the pool
+        self._closed = False
         self._executor: ProcessPoolExecutor | None = self._start() if workers > 0 else None
 
     def _start(self) -> ProcessPoolExecutor:
@@ -106,6 +110,8 @@ class StagePool:
 
     def run(self, context: BatchContext, paths: list[str]) -> BatchResult:
         executor = self._executor
+        if self._closed:  # a retry after the build stopped must not run the batch here
+            raise RuntimeError("the stage pool is closed")
         if executor is None:
             return run_batch(context, paths)
         try:
@@ -124,6 +130,7 @@ class StagePool:
         """Stop the workers: once idle, or at once with `terminate` (a build that failed or was
         interrupted must not wait for the batches still running)."""
         executor, self._executor = self._executor, None
+        self._closed = self.workers > 0
         if executor is None:
             return
         if terminate:
