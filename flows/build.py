@@ -205,24 +205,26 @@ def _build_locked(raw_dir: str, out_dir: str, batch_size: int, strict: bool,
     elif workers is None:
         workers = auto_workers(len(paths), batch_size)
     pool = StagePool(workers)
+    sealed_pool = Sealed(pool)
+    limit = max(MAX_BATCHES_IN_FLIGHT, workers + 2)  # bounded: memory does not grow with the corpus
     logger.info("Document stages on %s", f"{workers} worker processes" if workers else "the flow's process")
 
     def submit_next() -> None:
         batch = batches.popleft()
-        in_flight.append((batch, document_batch.submit(batch, context, Sealed(pool))))
+        in_flight.append((batch, document_batch.submit(batch, context, sealed_pool)))
 
     try:
         states: list[DocState] = account_other_files(raw_root, pipeline.discover_other(raw_root))
         states += unpacked.containers
         quarantine: list[dict[str, Any]] = []
         progress = _Progress(logger, len(paths))
-        while batches and len(in_flight) < max(MAX_BATCHES_IN_FLIGHT, workers + 2):  # bounded: memory does not grow with the corpus
+        while batches and len(in_flight) < limit:
             submit_next()
         while in_flight:
             batch, future = in_flight.popleft()
             done = future.result().take()
             del future
-            while batches and len(in_flight) < max(MAX_BATCHES_IN_FLIGHT, workers + 2):
+            while batches and len(in_flight) < limit:
                 submit_next()
             tabulated, corrupt = done.tabulated, corrupt + done.cache.corrupt
             quarantine += spool.add(tabulated)  # one writer, in batch order

@@ -9,7 +9,6 @@ for callers that hold every state anyway (tests, the evaluation commands).
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -60,19 +59,13 @@ class Summary:
 def slim(state: DocState) -> DocState:
     """What is left of a document once its rows are tabulated: its `sources` record, its drug
     and the label's identity (for a drug outside the vocabulary). A build holds one of these
-    per file until it ends, so it keeps only the metadata `drug_record` reads, and one copy of
-    the values many files share (format, status, publisher)."""
+    per file until it ends, so it keeps only the metadata `drug_record` reads."""
     page = None
     if state.page:
         identity = {key: state.page.meta[key] for key in LABEL_IDENTITY if state.page.meta.get(key)}
-        page = Page(state.page.path, sys.intern(state.page.format), [], identity)
-    source = {key: sys.intern(value) if key in _SHARED_VALUES and isinstance(value, str) else value
-              for key, value in state.source.items()}
-    return DocState(source=source, page=page, drug_name=state.drug_name, cached=state.cached,
+        page = Page(state.page.path, state.page.format, [], identity)
+    return DocState(source=state.source, page=page, drug_name=state.drug_name, cached=state.cached,
                     from_release=state.from_release)
-
-
-_SHARED_VALUES = frozenset({"format", "status", "publisher", "reason", "notes", "retrieved_at"})
 
 
 def superseded(states: Iterable[DocState]) -> dict[str, str]:

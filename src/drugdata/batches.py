@@ -37,7 +37,8 @@ _log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class BatchContext:
-    """What every batch of a build needs, sent once per batch (small: no page content)."""
+    """What every batch of a build needs, sent with each batch: no page content, but the
+    manifest and the release's document ids grow with the corpus."""
 
     raw_root: Path
     out_dir: Path  # holds the document cache

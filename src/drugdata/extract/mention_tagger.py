@@ -349,14 +349,14 @@ class MentionTagger:
             spans = self._memo.get(key)
             if spans is None:
                 features = self.features(segment, tokens, names)
-                with self._lock:
+                with self._lock:  # the memo's eviction iterates it: under the lock too
                     tags = self._tagger.tag(features)
                     if self.recall_bias is not None:
                         tags = self._biased(tags, self.recall_bias)
-                spans = _spans(tokens, tags)
-                if len(self._memo) >= MEMO_SEGMENTS:
-                    self._memo.pop(next(iter(self._memo)), None)  # the oldest first
-                self._memo[key] = spans
+                    spans = _spans(tokens, tags)
+                    if len(self._memo) >= MEMO_SEGMENTS:
+                        self._memo.pop(next(iter(self._memo)), None)  # the oldest first
+                    self._memo[key] = spans
             found += [(offset + a, offset + b) for a, b in spans]
         return found
 
