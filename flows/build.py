@@ -99,9 +99,9 @@ def account_other_files(raw_root: Path, paths: list[str]) -> list[DocState]:
 
 
 @task(cache_policy=NO_CACHE)
-def finish_tables(states: Sealed, spool: Spool, quarantine: Sealed, into: Path) -> dict[str, Any]:
+def finish_tables(summary: Sealed, spool: Spool, quarantine: Sealed, into: Path) -> dict[str, Any]:
     """sources, drugs and quarantine from the files' records; the per-document tables from the spool."""
-    return finish(states.value, spool, quarantine.value, into)
+    return finish(summary.value, spool, quarantine.value, into)
 
 
 @task(cache_policy=NO_CACHE)
@@ -233,6 +233,8 @@ def _build_locked(raw_dir: str, out_dir: str, batch_size: int, strict: bool,
             progress.add(len(batch))
         pool.close()
         summary = summarize(states)
+        cached = sum(state.cached for state in states)
+        del states  # a record per file (~1.8 KB): the summary holds what the rest needs
         if previous is not None and not strict and _nothing_changed(previous, summary.sources):
             logger.info("Nothing changed since release %s: it stays current", previous.name)
             result = _kept_release(previous)
@@ -240,7 +242,7 @@ def _build_locked(raw_dir: str, out_dir: str, batch_size: int, strict: bool,
         else:
             if previous is not None:
                 quarantine += spool.add_release_rows(previous, reused)
-            frames = finish_tables(Sealed(states), spool, Sealed(quarantine), spool.folder / "tables")
+            frames = finish_tables(Sealed(summary), spool, Sealed(quarantine), spool.folder / "tables")
             if strict:
                 pipeline.refuse_quarantine(frames["quarantine"])
             frames = consolidate_tables(frames, spool.folder / "consolidated")
@@ -251,7 +253,7 @@ def _build_locked(raw_dir: str, out_dir: str, batch_size: int, strict: bool,
             documents_quarantined=statuses.count("quarantined"),
             documents_duplicate=statuses.count("duplicate"),
             metadata_files=statuses.count("metadata"),
-            cache={"reused": sum(state.cached for state in states), "read": len(paths) - sum(s.cached for s in states),
+            cache={"reused": cached, "read": len(paths) - cached,
                    "corrupt_rebuilt": corrupt, "rows_from_previous_release": len(reused)},
             files_seen=len(statuses),
             seconds=round(time.perf_counter() - started, 2),

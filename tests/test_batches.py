@@ -1,6 +1,7 @@
 """Batches through the document stages: on worker processes as in this process, a worker that
 dies costs its batch one retry (not the build), and each batch reports its cache use."""
 
+import dataclasses
 import os
 import shutil
 import signal
@@ -27,13 +28,16 @@ def _rows(result) -> dict[str, list[dict]]:
     return {name: table.to_pylist() for name, table in result.tabulated.arrow.items()}
 
 
-def test_a_worker_process_gives_the_rows_this_process_gives(context):
+def test_a_worker_process_gives_the_rows_this_process_gives(context, tmp_path):
     inline = run_batch(context, PAGES)
     assert inline.cache.stored == 2 and inline.tabulated.arrow["adverse_effects"].num_rows > 0
+    fresh = dataclasses.replace(context, out_dir=tmp_path / "other-out")  # an empty cache: the worker runs the stages
     with StagePool(1) as pool:
-        pooled = pool.run(context, PAGES)
-    assert _rows(pooled) == _rows(inline)
-    assert pooled.cache.hits == 2 and pooled.cache.stored == 0  # the worker read the entries stored above
+        pooled = pool.run(fresh, PAGES)
+        assert pooled.cache.hits == 0 and pooled.cache.stored == 2
+        restored = pool.run(fresh, PAGES)
+    assert restored.cache.hits == 2 and restored.cache.stored == 0  # the entries the worker stored
+    assert _rows(pooled) == _rows(inline) == _rows(restored)
     assert [s.source for s in pooled.tabulated.states] == [s.source for s in inline.tabulated.states]
 
 

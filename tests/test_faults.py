@@ -97,7 +97,8 @@ def test_a_killed_build_leaves_a_readable_release_and_the_next_build_succeeds(pu
 
 def test_the_flow_killed_mid_run_leaves_the_release_and_recovers(built, tmp_path):
     """The real Prefect build (--full: every page goes through the stages), killed by SIGKILL in
-    the middle of its extract tasks."""
+    the middle of its extract tasks (in its own process: --workers 0, so the patched extract
+    is the one that runs)."""
     import prefect.settings
 
     raw, out, _ = built
@@ -105,7 +106,7 @@ def test_the_flow_killed_mid_run_leaves_the_release_and_recovers(built, tmp_path
     env = {**os.environ, "PREFECT_API_URL": prefect.settings.PREFECT_API_URL.value() or ""}
     script = ("import os, signal, drugdata.pipeline as p\n"
               "def extract(state):\n    os.kill(os.getpid(), signal.SIGKILL)\n"
-              f"p.extract = extract\nfrom drugdata.cli import main; main(['build', '--full', '--raw', {str(raw)!r}, '--out', {str(out)!r}])")
+              f"p.extract = extract\nfrom drugdata.cli import main; main(['build', '--full', '--workers', '0', '--raw', {str(raw)!r}, '--out', {str(out)!r}])")
     killed = subprocess.run([sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, timeout=300,
                             check=False)
     assert killed.returncode == -signal.SIGKILL

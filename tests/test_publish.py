@@ -87,3 +87,32 @@ def test_old_releases_are_pruned(tmp_path):
         publish(_frames(1), tmp_path)
     assert len(list((tmp_path / "releases").iterdir())) == publish_module.KEEP_RELEASES
     assert (tmp_path / "parquet").resolve().parent.parent == (tmp_path / "releases").resolve()
+
+
+def test_sorting_in_range_passes_writes_the_same_rows_as_one_sort(tmp_path):
+    """Wide rows (documents and their text) are sorted a range of the first key at a time; the
+    rows, their order and the filter are those of one sort."""
+    import pyarrow as pa
+
+    from drugdata.engine import duckdb_connect, parquet_relation
+    from drugdata.publish import sort_passes, write_sorted
+    from drugdata.schema_export import arrow_schema
+
+    ids = [f"{i * 7919 % 1000:016x}" for i in range(1000)]
+    rows = pa.table({"doc_id": ids, "drug_id": ["x"] * 1000, "clean_text": [t * 500 for t in ids],
+                     "sections": [[]] * 1000}).cast(arrow_schema("documents"))
+    (tmp_path / "parts").mkdir()
+    for part in range(4):
+        pq.write_table(rows.slice(part * 250, 250), tmp_path / "parts" / f"part-{part}.parquet")
+    parts = sorted((tmp_path / "parts").glob("*.parquet"))
+    con = duckdb_connect()
+    con.execute("SET memory_limit = '8MB'")  # an eighth of it a pass: these 8 MB of text take eight
+    assert sort_passes(con, parts) >= 8 and sort_passes(con, parts, wide_row_bytes=1 << 20) == 1
+    con.execute("SET memory_limit = '512MB'")
+    relation = parquet_relation(tmp_path / "parts", "*.parquet")
+    where = f"doc_id <> '{ids[5]}'"
+    write_sorted(con, relation, "documents", tmp_path / "one.parquet", where=where)
+    write_sorted(con, relation, "documents", tmp_path / "passes.parquet", where=where, passes=7)
+    one, passes = pq.read_table(tmp_path / "one.parquet"), pq.read_table(tmp_path / "passes.parquet")
+    assert passes.num_rows == 999 and passes.equals(one)
+    assert passes.column("doc_id").to_pylist() == sorted(set(ids) - {ids[5]})

@@ -9,8 +9,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from drugdata import pipeline
-from drugdata.assemble import ROW_TABLES, build_tables, tabulate
-from drugdata.publish import to_arrow
+from drugdata.assemble import ROW_TABLES, build_tables, summarize, tabulate
+from drugdata.consolidate import consolidate
+from drugdata.publish import publish, to_arrow
 from drugdata.spool import Spool, finish
 
 REPO = Path(__file__).resolve().parents[1]
@@ -45,7 +46,7 @@ def test_spooled_tables_equal_the_tables_built_in_memory(raw, tmp_path, batch_si
         quarantine += spool.add(batch.to_arrow())
         kept += batch.states
     kept += [s for s in states if s.source["status"] == "metadata"]
-    frames = finish(kept, spool, quarantine, tmp_path / "tables")
+    frames = finish(summarize(kept), spool, quarantine, tmp_path / "tables")
     assert set(frames["sources"]["status"]) >= {"ok", "duplicate"}
     assert frames["sources"].equals(expected["sources"]) and frames["drugs"].equals(expected["drugs"])
     for table in ROW_TABLES:
@@ -60,3 +61,20 @@ def test_a_batch_keeps_only_small_records_of_its_pages(raw):
     assert all(s.document is None and not s.facts and s.page is not None and not s.page.blocks
                for s in batch.states)
     assert len(batch.frames["adverse_effects"]) > 0
+
+
+def test_release_rows_of_a_document_spooled_fresh_are_not_copied_again(raw, tmp_path):
+    """The same content fresh under one path and unchanged under another: its rows come once,
+    with no window over the whole table at the end to drop a second copy."""
+    states = pipeline.run_folder(raw)
+    expected = build_tables(states)
+    release = Path(publish(consolidate(expected), tmp_path / "out")["release"])
+    pages = [s for s in states if s.source["status"] != "metadata"]
+    spool, quarantine = Spool(tmp_path / "spool"), []
+    quarantine += spool.add(tabulate(pages[:2]).to_arrow())
+    quarantine += spool.add_release_rows(release, set(expected["documents"]["doc_id"]))
+    frames = finish(summarize(states), spool, quarantine, tmp_path / "tables")
+    for table in ROW_TABLES:
+        assert pq.read_table(frames[table]).equals(to_arrow(table, expected[table])), table
+    assert frames["quarantine"].equals(expected["quarantine"])
+    spool.close()

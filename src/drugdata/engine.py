@@ -4,11 +4,12 @@ and comparing a large release does not grow the process with the corpus."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import duckdb
 
-__all__ = ["DUCKDB_MEMORY_ENV", "duckdb_connect", "parquet_relation"]
+__all__ = ["DUCKDB_MEMORY_ENV", "duckdb_connect", "memory_limit_bytes", "parquet_relation"]
 
 DUCKDB_MEMORY_ENV = "DRUGDATA_DUCKDB_MEMORY"  # DuckDB's memory limit while building (default 512MB)
 
@@ -27,3 +28,16 @@ def parquet_relation(path: Path, glob: str = "") -> str:
     """SQL reading a Parquet file (or the files matching `glob` in the folder `path`), quoted."""
     target = (path / glob if glob else path).as_posix()
     return "read_parquet('" + target.replace("'", "''") + "')"
+
+
+_UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
+          "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
+
+
+def memory_limit_bytes(con: duckdb.DuckDBPyConnection) -> int:
+    """The connection's memory limit in bytes (DuckDB reports it as text, e.g. '488.2 MiB')."""
+    found = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    match = re.fullmatch(r"\s*([\d.]+)\s*([A-Za-z]*)\s*", str(found[0] if found else ""))
+    if not match or match.group(2).upper() not in _UNITS:
+        raise ValueError(f"unreadable DuckDB memory limit: {found!r}")
+    return int(float(match.group(1)) * _UNITS[match.group(2).upper()])

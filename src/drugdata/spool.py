@@ -2,9 +2,11 @@
 
 Each batch's validated rows are appended as one Parquet part per table (`add`); at the end each
 table is written once, sorted and in the contract's schema, leaving out duplicate and superseded
-copies (`finish`). DuckDB does the sorting and spills to disk past its memory limit.
+documents (`finish`). DuckDB does the sorting and spills to disk past its memory limit.
 Parts are written by the flow's own process in batch order: one writer, and the first path of a
-content wins as in `assemble.tabulate`.
+content wins as in `assemble.tabulate`. A document's rows are spooled once (from a batch or from
+the release), so no row has a second copy to drop at the end: a `row_number()` window over a
+whole table to find one held every key in memory and failed at 100k documents.
 """
 
 from __future__ import annotations
@@ -19,13 +21,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from drugdata.assemble import ROW_TABLES, Tabulated, file_tables, summarize
+from drugdata.assemble import ROW_TABLES, Summary, Tabulated, file_tables
 from drugdata.cache import pipeline_fingerprint
 from drugdata.contracts import DOCUMENT_TABLES
 from drugdata.engine import duckdb_connect, parquet_relation
-from drugdata.pipeline import DocState
-from drugdata.publish import Frame, write_sorted
-from drugdata.schema_export import arrow_schema, primary_key
+from drugdata.publish import Frame, sort_passes, write_sorted
+from drugdata.schema_export import arrow_schema
 
 __all__ = ["Spool", "finish", "release_doc_ids", "reusable_release"]
 
@@ -67,19 +68,19 @@ class Spool:
         try:
             con.register("excluded", pa.table({"doc_id": pa.array(sorted(excluded_doc_ids), pa.string())}))
             for table in ROW_TABLES:
-                key = ", ".join(f'"{name}"' for name in primary_key(table))
                 out[table] = into / f"{table}.parquet"
-                write_sorted(  # one row per key: a page's rows may come fresh and from the release
-                    con, parquet_relation(self.folder / table, "*.parquet"), table, out[table],
-                    where="WHERE doc_id NOT IN (SELECT doc_id FROM excluded) "
-                          f"QUALIFY row_number() OVER (PARTITION BY {key}) = 1")
+                write_sorted(con, parquet_relation(self.folder / table, "*.parquet"), table, out[table],
+                             where="doc_id NOT IN (SELECT doc_id FROM excluded)",
+                             passes=sort_passes(con, sorted((self.folder / table).glob("*.parquet"))))
         finally:
             con.close()
         return out
 
     def add_release_rows(self, release: Path, doc_ids: set[str]) -> list[dict[str, Any]]:
         """The rows of unchanged documents, copied from the release that has them (built by the
-        same pipeline: see `reusable_release`); returns their quarantine rows."""
+        same pipeline: see `reusable_release`); returns their quarantine rows. A document already
+        spooled from a batch (the same content fresh under another path) is not copied again."""
+        doc_ids = doc_ids - self.doc_ids
         if not doc_ids:
             return []
         con = duckdb_connect(temp_directory=self.folder / "duckdb-tmp")
@@ -122,8 +123,8 @@ def release_doc_ids(release: Path) -> set[str]:
     return set(pq.read_table(release / "parquet" / "documents.parquet", columns=["doc_id"]).column(0).to_pylist())
 
 
-def finish(states: list[DocState], spool: Spool, quarantine: list[dict[str, Any]], into: Path) -> dict[str, Frame]:
-    """Every per-document table: the file-level ones in memory, the spooled ones as files under `into`."""
-    summary = summarize(states)
+def finish(summary: Summary, spool: Spool, quarantine: list[dict[str, Any]], into: Path) -> dict[str, Frame]:
+    """Every per-document table: the file-level ones in memory (from `summarize` over every
+    file's record), the spooled ones as files under `into`."""
     frames: dict[str, Frame] = {**file_tables(summary, quarantine), **spool.finish(summary.excluded_doc_ids, into)}
     return {name: frames[name] for name in DOCUMENT_TABLES}
