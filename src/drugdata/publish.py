@@ -107,7 +107,8 @@ def write_sorted(con: duckdb.DuckDBPyConnection, relation: str, table: str, path
     columns = ", ".join(f'"{name}"' for name in schema.names)
     keys = sort_keys(table)
     order = ", ".join(f'"{key}" ASC NULLS FIRST' for key in keys)
-    ranges = _key_ranges(con, relation, keys[0], where, passes) if passes > 1 else [("", [])]
+    ranges = (_key_ranges(con, relation, keys[0], schema.field(keys[0]).nullable, where, passes)
+              if passes > 1 else [("", [])])
     with parquet_writer(path, schema) as writer:
         for condition, bounds in ranges:
             clauses = " AND ".join(f"({c})" for c in (where, condition) if c)
@@ -117,14 +118,15 @@ def write_sorted(con: duckdb.DuckDBPyConnection, relation: str, table: str, path
                 writer.write_table(pa.Table.from_batches([batch]).cast(schema))
 
 
-def _key_ranges(con: duckdb.DuckDBPyConnection, relation: str, key: str, where: str,
+def _key_ranges(con: duckdb.DuckDBPyConnection, relation: str, key: str, nullable: bool, where: str,
                 passes: int) -> list[tuple[str, list[Any]]]:
-    """Conditions that split `relation` into about `passes` ranges of `key`, nulls first, in order."""
+    """Conditions that split `relation` into about `passes` ranges of `key`, in order: nulls
+    first where the contract allows them (each range is a scan of every file)."""
     quantiles = [i / passes for i in range(1, passes)]
     found = con.execute(f'SELECT quantile_disc("{key}", {quantiles}) FROM {relation} '
                         f"{'WHERE ' + where if where else ''}").fetchone()
     cuts = sorted({cut for cut in (found[0] if found and found[0] else []) if cut is not None})
-    ranges: list[tuple[str, list[Any]]] = [(f'"{key}" IS NULL', [])]
+    ranges: list[tuple[str, list[Any]]] = [(f'"{key}" IS NULL', [])] if nullable else []
     low = None
     for cut in [*cuts, None]:
         condition = " AND ".join(([f'"{key}" >= ?'] if low is not None else []) + ([f'"{key}" < ?'] if cut is not None else []))
