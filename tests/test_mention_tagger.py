@@ -160,3 +160,17 @@ def test_recall_bias_takes_tokens_the_best_sequence_leaves_out(tagger):
     biased = MentionTagger(tagger.model_path, recall_bias=0.0)  # every token is doubtful enough
     assert biased.tag(text) == [(0, len(text))]
     assert MentionTagger(tagger.model_path, recall_bias=1.01).tag(text) == tagger.tag(text) == []
+
+
+def test_window_features_are_crfsuite_attribute_strings():
+    from drugdata.extract.mention_tagger import window_features
+
+    tokens = [(0, 6, "Nausea"), (6, 7, ","), (8, 12, "RASH")]
+    items = window_features(tokens, {"known": ["B", "O", "B"]})
+    first, middle, last = items
+    assert {"bias", "w:nausea", "title", "pos:0", "first", "-1|0:<s>|nausea", "1:w:,", "2:suf3:ash",
+            "known:B", "1:known:O", "2:known:B", "-3:w:<s>"} <= set(first)
+    assert not {"-1:known:O", "-2:known:O", "-1:suf3:<s>"} & set(first)  # nothing read before the first token
+    assert "upper" in last and "last" in last and "title" not in last and not {"1:known:B", "2:known:B"} & set(last)
+    assert "first" not in middle and "last" not in middle and "digit" not in middle  # a 0/1 feature at 0 is absent
+    assert all(len(item) == len(set(item)) for item in items)  # no attribute counted twice

@@ -24,6 +24,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 
 import pycrfsuite
@@ -34,6 +35,7 @@ __all__ = [
     "DEFAULT_MODEL",
     "FEATURES_VERSION",
     "Features",
+    "Items",
     "MentionTagger",
     "ModelChoice",
     "Token",
@@ -64,9 +66,10 @@ MEMO_SEGMENTS = 50_000  # segments whose tags a tagger remembers (~10 MB)
 FEATURES_VERSION = 2
 
 Token = tuple[int, int, str]
-FeatureDicts = list[dict[str, str | float]]
+# per token its CRFsuite attributes: "name:value" strings, each of weight 1 (a 0/1 feature is there when 1)
+Items = list[list[str]]
 # (segment, its tokens, the document's own drug names or None) -> one feature dict per token
-Features = Callable[[str, list[Token], "re.Pattern[str] | None"], FeatureDicts]
+Features = Callable[[str, list[Token], "re.Pattern[str] | None"], Items]
 # Tokens that end a chunk of a segment: the items of "night sweats, prurigo, dry skin" are chunks.
 _CHUNK_END = frozenset(",;:()[]")
 
@@ -176,47 +179,73 @@ def word_stats(texts: Iterable[str]) -> WordStats:
 
 
 _OFFSETS = (-3, -2, -1, 1, 2, 3)
-_WORD_KEYS = tuple((f"{d}:w", d) for d in _OFFSETS)
 _NEAR = (-2, -1, 1, 2)  # the neighbours whose tags and suffixes are features
-_SUFFIX_KEYS = {d: f"{d}:suf3" for d in _NEAR}
-_POSITIONS = ("0", "1", "2", "3")
+_POSITIONS = ("pos:0", "pos:1", "pos:2", "pos:3")
+_PAD = ("<s>",) * 3, ("</s>",) * 3
 
 
-def window_features(tokens: list[Token], tags: dict[str, list[str]]) -> FeatureDicts:
+@lru_cache(maxsize=200_000)
+def _word_attributes(raw: str) -> tuple[str, ...]:
+    """A token's own attributes, which depend on nothing but the token: built once per word."""
+    w = raw.lower()
+    attributes = [f"w:{w}", f"pre3:{w[:3]}", f"suf3:{w[-3:]}", f"suf4:{w[-4:]}", f"shape:{_shape(raw)}",
+                  f"lemma:{w[:-1] if w.endswith('s') and len(w) > 3 else w}"]
+    attributes += [name for name, on in (("title", raw.istitle()), ("upper", raw.isupper()), ("digit", raw.isdigit()))
+                   if on]
+    return tuple(attributes)
+
+
+@lru_cache(maxsize=400_000)
+def _neighbour_attributes(offset: int, word: str) -> tuple[str, ...]:
+    """What a token reads of the (lowercased) word `offset` tokens away: the word, and its
+    suffix for the nearest two either side (padding has none)."""
+    if offset in _NEAR and word not in ("<s>", "</s>"):
+        return f"{offset}:w:{word}", f"{offset}:suf3:{word[-3:]}"
+    return (f"{offset}:w:{word}",)
+
+
+@cache
+def _tag_attributes(offset: int, name: str) -> dict[str, str]:
+    """tag -> the attribute of a named tag `offset` tokens away ("-1:known:B"), built once."""
+    class Attributes(dict[str, str]):
+        def __missing__(self, tag: str) -> str:
+            self[tag] = f"{offset}:{name}:{tag}" if offset else f"{name}:{tag}"
+            return self[tag]
+    return Attributes()
+
+
+def window_features(tokens: list[Token], tags: dict[str, list[str]]) -> Items:
     """Word, affixes, shape and a +-3 word window per token, plus each named tag sequence (a
-    lexicon's B/I/O, say) for the token and its +-2 neighbours. Keys are built once per call:
-    this runs on every segment of every label."""
+    lexicon's B/I/O, say) for the token and its +-2 neighbours. CRFsuite attribute strings
+    ("w:rash", "-1:known:B"; a 0/1 feature is there when 1), built a template at a time over the
+    whole segment and once per word where they depend on one word: this runs on every segment
+    of every label."""
+    n = len(tokens)
     words = [t[2].lower() for t in tokens]
-    suffixes = [w[-3:] for w in words]
-    padded = ["<s>"] * 3 + words + ["</s>"] * 3  # padded[i + 3 + d] is the word at i + d
-    named = [(name, seq, {d: f"{d}:{name}" for d in _NEAR}) for name, seq in tags.items()]
-    last = len(tokens) - 1
-    out: FeatureDicts = []
-    for i, (_, _, raw) in enumerate(tokens):
-        w = words[i]
-        before, before2, after, after2 = padded[i + 2], padded[i + 1], padded[i + 4], padded[i + 5]
-        f: dict[str, str | float] = {
-            "bias": 1.0, "w": w, "pre3": w[:3], "suf3": suffixes[i], "suf4": w[-4:], "shape": _shape(raw),
-            "lemma": w[:-1] if w.endswith("s") and len(w) > 3 else w,
-            "title": float(raw.istitle()), "upper": float(raw.isupper()), "digit": float(raw.isdigit()),
-            "pos": _POSITIONS[min(i, 3)], "-1|0": before + "|" + w, "0|+1": w + "|" + after,
-            "-2|-1": before2 + "|" + before, "+1|+2": after + "|" + after2,
-        }
-        for key, d in _WORD_KEYS:
-            f[key] = padded[i + 3 + d]
-        for name, seq, _ in named:
-            f[name] = seq[i]
-        for d in _NEAR:
-            j = i + d
-            if 0 <= j <= last:
-                for _, seq, keys in named:
-                    f[keys[d]] = seq[j]
-                f[_SUFFIX_KEYS[d]] = suffixes[j]
-        if i == 0:
-            f["first"] = 1.0
-        if i == last:
-            f["last"] = 1.0
-        out.append(f)
+    padded = [*_PAD[0], *words, *_PAD[1]]  # padded[i + 3 + d] is the word at i + d
+    pairs = [f"{a}|{b}" for a, b in pairwise(padded)]  # pairs[i + 2 + d]: words i+d, i+d+1
+    columns = [
+        [_POSITIONS[min(i, 3)] for i in range(n)],
+        ["-2|-1:" + p for p in pairs[1:1 + n]], ["-1|0:" + p for p in pairs[2:2 + n]],
+        ["0|+1:" + p for p in pairs[3:3 + n]], ["+1|+2:" + p for p in pairs[4:4 + n]],
+    ]
+    wide: list[list[tuple[str, ...]]] = [[_word_attributes(t[2]) for t in tokens]]
+    wide += [[_neighbour_attributes(d, w) for w in padded[3 + d:3 + d + n]] for d in _OFFSETS]
+    for name, seq in tags.items():
+        own = _tag_attributes(0, name)
+        columns.append([own[t] for t in seq])
+        for d in _NEAR:  # no attribute where the neighbour is past either end
+            table = _tag_attributes(d, name)
+            none: list[tuple[str, ...]] = [()] * abs(d)
+            near = [(table[t],) for t in seq[d:]] + none if d > 0 else none + [(table[t],) for t in seq[:d]]
+            wide.append(near[:n])
+    out: Items = [["bias", *row] for row in zip(*columns, strict=True)]
+    for column in wide:
+        for f, attributes in zip(out, column, strict=True):
+            f += attributes
+    if n:
+        out[0].append("first")
+        out[-1].append("last")
     return out
 
 
@@ -224,7 +253,7 @@ def effect_features(stats: WordStats) -> Features:
     """The adverse-reaction tagger's features: the word window, known effect terms, how often
     other labels list each word among known effects (`stats`) and where a token stands in a list."""
 
-    def features(segment: str, tokens: list[Token], names: re.Pattern[str] | None = None) -> FeatureDicts:
+    def features(segment: str, tokens: list[Token], names: re.Pattern[str] | None = None) -> Items:
         words = [t[2].lower() for t in tokens]
         known = lexicon_tags(segment, tokens, effect_lexicon())
         listed = [stats.level(w) for w in words]
@@ -235,24 +264,29 @@ def effect_features(stats: WordStats) -> Features:
     return features
 
 
-def _add_chunk_features(out: list[dict[str, str | float]], words: list[str], known: list[str]) -> None:
+@lru_cache(maxsize=8192)
+def _item_attributes(length: str, siblings: str, items: str, place: str, known: bool, whole: bool) -> tuple[str, ...]:
+    attributes = (f"item_len:{length}", f"item_siblings:{siblings}", f"items:{items}", f"item_place:{place}",
+                  f"item_len|siblings:{length}|{siblings}")
+    return attributes + ("item_known",) * known + ("item_whole_known",) * whole
+
+
+def _add_chunk_features(out: Items, words: list[str], known: list[str]) -> None:
     """Where a token stands in a list: its item's length and place, whether the item and its
     siblings are known effects, and the word before the segment's colon ("Skin Disorders:")."""
     chunks = _chunks(words)
     hit = [any(known[k] != "O" for k in range(a, b)) for a, b in chunks]
     colon = words.index(":") if ":" in words else None
-    title = words[colon - 1] if colon else "<none>"
+    title = f"colon_title:{words[colon - 1] if colon else '<none>'}"
+    items = str(min(len(chunks), 4))
     for c, (a, b) in enumerate(chunks):
         length, siblings = str(min(b - a, 6)), str(min(sum(hit) - hit[c], 3))
+        whole = all(known[j] != "O" for j in range(a, b))
         for k in range(a, b):
-            f = out[k]
-            f["item_len"], f["item_siblings"], f["items"] = length, siblings, str(min(len(chunks), 4))
-            f["item_place"] = "F" if k == a else "L" if k == b - 1 else "M"
-            f["item_known"] = float(hit[c])
-            f["item_whole_known"] = float(all(known[j] != "O" for j in range(a, b)))
-            f["item_len|siblings"] = f"{length}|{siblings}"
+            place = "F" if k == a else "L" if k == b - 1 else "M"
+            out[k] += _item_attributes(length, siblings, items, place, hit[c], whole)
             if colon is not None and k > colon:
-                f["colon_title"] = title
+                out[k].append(title)
 
 
 def _bio(tokens: list[Token], spans: list[tuple[int, int]]) -> list[str]:
@@ -348,9 +382,11 @@ class MentionTagger:
             key = (segment, own)
             spans = self._memo.get(key)
             if spans is None:
-                features = self.features(segment, tokens, names)
+                # attribute strings, not {name: value} dicts: python-crfsuite builds each
+                # "name:value" itself, which cost twice CRFsuite's own tagging
+                items = self.features(segment, tokens, names)
                 with self._lock:  # the memo's eviction iterates it: under the lock too
-                    tags = self._tagger.tag(features)
+                    tags = self._tagger.tag(items)
                     if self.recall_bias is not None:
                         tags = self._biased(tags, self.recall_bias)
                     spans = _spans(tokens, tags)

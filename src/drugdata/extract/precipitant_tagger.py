@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from drugdata.extract.mention_tagger import (
-    FeatureDicts,
+    Items,
     MentionTagger,
     Token,
     TrainingText,
@@ -87,18 +87,17 @@ def _context_tags(segment: str, tokens: list[Token], own: list[str]) -> dict[str
     return {"paren": paren, "example": example, "own_side": side}
 
 
-def precipitant_features(segment: str, tokens: list[Token], names: re.Pattern[str] | None = None) -> FeatureDicts:
+def precipitant_features(segment: str, tokens: list[Token], names: re.Pattern[str] | None = None) -> Items:
     """The word window, known agents (drugs, classes, substances), the label's own drug and on
     which side it is named, parentheses, lists of examples, and whether the segment speaks of
     taking drugs together."""
     own = _name_tags(tokens, segment, names)
     features = window_features(tokens, {"known": lexicon_tags(segment, tokens, agent_lexicon()), "own": own})
-    together = "1" if TAKEN_TOGETHER.search(segment) else "0"
-    context = _context_tags(segment, tokens, own)
+    together = "together:1" if TAKEN_TOGETHER.search(segment) else "together:0"
+    context = [[f"{name}:{tag}" for tag in seq] for name, seq in _context_tags(segment, tokens, own).items()]
     for i, f in enumerate(features):
-        f["together"] = together
-        for name, seq in context.items():
-            f[name] = seq[i]
+        f.append(together)
+        f += [seq[i] for seq in context]
     return features
 
 
