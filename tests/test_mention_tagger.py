@@ -17,6 +17,7 @@ from drugdata.extract.mention_tagger import (
     segments,
     stats_path,
     train_tagger,
+    window_features,
     word_stats,
 )
 
@@ -163,8 +164,6 @@ def test_recall_bias_takes_tokens_the_best_sequence_leaves_out(tagger):
 
 
 def test_window_features_are_crfsuite_attribute_strings():
-    from drugdata.extract.mention_tagger import window_features
-
     tokens = [(0, 6, "Nausea"), (6, 7, ","), (8, 12, "RASH")]
     items = window_features(tokens, {"known": ["B", "O", "B"]})
     first, middle, last = items

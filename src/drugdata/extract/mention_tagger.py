@@ -68,7 +68,7 @@ FEATURES_VERSION = 2
 Token = tuple[int, int, str]
 # per token its CRFsuite attributes: "name:value" strings, each of weight 1 (a 0/1 feature is there when 1)
 Items = list[list[str]]
-# (segment, its tokens, the document's own drug names or None) -> one feature dict per token
+# (segment, its tokens, the document's own drug names or None) -> one attribute list per token
 Features = Callable[[str, list[Token], "re.Pattern[str] | None"], Items]
 # Tokens that end a chunk of a segment: the items of "night sweats, prurigo, dry skin" are chunks.
 _CHUNK_END = frozenset(",;:()[]")
@@ -181,7 +181,7 @@ def word_stats(texts: Iterable[str]) -> WordStats:
 _OFFSETS = (-3, -2, -1, 1, 2, 3)
 _NEAR = (-2, -1, 1, 2)  # the neighbours whose tags and suffixes are features
 _POSITIONS = ("pos:0", "pos:1", "pos:2", "pos:3")
-_PAD = ("<s>",) * 3, ("</s>",) * 3
+_START, _END = "<s>", "</s>"  # the words before and after a segment
 
 
 @lru_cache(maxsize=200_000)
@@ -199,19 +199,26 @@ def _word_attributes(raw: str) -> tuple[str, ...]:
 def _neighbour_attributes(offset: int, word: str) -> tuple[str, ...]:
     """What a token reads of the (lowercased) word `offset` tokens away: the word, and its
     suffix for the nearest two either side (padding has none)."""
-    if offset in _NEAR and word not in ("<s>", "</s>"):
+    if offset in _NEAR and word not in (_START, _END):
         return f"{offset}:w:{word}", f"{offset}:suf3:{word[-3:]}"
     return (f"{offset}:w:{word}",)
 
 
+class _TagAttributes(dict[str, str]):
+    """tag -> the attribute of one named tag at one offset ("-1:known:B"), built on first use."""
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
+
+    def __missing__(self, tag: str) -> str:
+        attribute = self[tag] = self.prefix + tag
+        return attribute
+
+
 @cache
-def _tag_attributes(offset: int, name: str) -> dict[str, str]:
-    """tag -> the attribute of a named tag `offset` tokens away ("-1:known:B"), built once."""
-    class Attributes(dict[str, str]):
-        def __missing__(self, tag: str) -> str:
-            self[tag] = f"{offset}:{name}:{tag}" if offset else f"{name}:{tag}"
-            return self[tag]
-    return Attributes()
+def _tag_attributes(offset: int, name: str) -> _TagAttributes:
+    return _TagAttributes(f"{offset}:{name}:" if offset else f"{name}:")
 
 
 def window_features(tokens: list[Token], tags: dict[str, list[str]]) -> Items:
@@ -222,7 +229,7 @@ def window_features(tokens: list[Token], tags: dict[str, list[str]]) -> Items:
     of every label."""
     n = len(tokens)
     words = [t[2].lower() for t in tokens]
-    padded = [*_PAD[0], *words, *_PAD[1]]  # padded[i + 3 + d] is the word at i + d
+    padded = [_START] * 3 + words + [_END] * 3  # padded[i + 3 + d] is the word at i + d
     pairs = [f"{a}|{b}" for a, b in pairwise(padded)]  # pairs[i + 2 + d]: words i+d, i+d+1
     columns = [
         [_POSITIONS[min(i, 3)] for i in range(n)],
@@ -383,7 +390,7 @@ class MentionTagger:
             spans = self._memo.get(key)
             if spans is None:
                 # attribute strings, not {name: value} dicts: python-crfsuite builds each
-                # "name:value" itself, which cost twice CRFsuite's own tagging
+                # "name:value" itself, which cost three times CRFsuite's own tagging
                 items = self.features(segment, tokens, names)
                 with self._lock:  # the memo's eviction iterates it: under the lock too
                     tags = self._tagger.tag(items)
