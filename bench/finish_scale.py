@@ -5,8 +5,8 @@ handle the whole corpus at once, where it once failed (the spool's final sort ra
 DuckDB's memory limit). This takes a release built from real pages (by default it first builds
 the 2,208 real labels), writes copies of its per-document rows into a build spool until there
 are `--docs` documents, each copy with its own document, fact and drug ids and paths, then runs
-what the flow runs after the stages, in a fresh process: the file-level tables (pandera),
-`Spool.finish`, `consolidate` and `publish`. It prints seconds and peak RSS per step.
+what the flow runs after the stages, in a fresh process: `spool.finish` (the file-level tables
+through pandera, then the sort), `consolidate` and `publish`. It prints seconds and peak RSS per step.
 
 Usage: python bench/finish_scale.py [--docs 100000] [--release DIR] [--work DIR]
 """
@@ -83,17 +83,18 @@ def step(name, fn):
     value = fn()
     steps[name] = {"seconds": round(time.perf_counter() - t0, 1), "peak_rss_mib": round(peak[0] / 2**20)}
     return value
+from drugdata.assemble import Summary
 from drugdata.consolidate import consolidate
 from drugdata.publish import publish
-from drugdata.spool import Spool
-from drugdata.validate import validate_rows
+from drugdata.spool import Spool, finish
 spool = Spool.__new__(Spool)  # the parts prepare() wrote, as the stages leave them
 spool.folder, spool.parts, spool.doc_ids = work / "spool", 0, set()
-def file_tables():  # what assemble.file_tables validates from the files' records
-    return {t: validate_rows(t, pq.read_table(work / f"{t}.parquet").to_pylist())[0]
-            for t in ("sources", "drugs", "quarantine")}
-frames = step("file tables (pandera)", file_tables)
-frames.update(step("spool finish (sort)", lambda: spool.finish(set(), work / "tables")))
+def records():  # what `summarize` leaves of every file's record
+    rows = {t: pq.read_table(work / f"{t}.parquet").to_pylist() for t in ("sources", "drugs", "quarantine")}
+    return Summary(rows["sources"], rows["drugs"], rows["quarantine"], set())
+summary = step("file records", records)
+frames = step("finish (pandera, sort)", lambda: finish(summary, spool, [], work / "tables"))
+del summary
 frames = step("consolidate", lambda: consolidate(frames, work / "consolidated"))
 result = step("publish", lambda: publish(frames, out))
 json.dump({"steps": steps, "row_counts": result["row_counts"], "peak_rss_mib": round(me.memory_info().rss / 2**20)},

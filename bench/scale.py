@@ -145,7 +145,10 @@ import psutil
 t0 = time.perf_counter()
 me = psutil.Process()
 peak = {"tree": 0, "workers": 0}
+timeline = open(sys.argv[5], "w")  # when the peaks happen: the workers' RSS drops to 0 when the stages end
+timeline.write("seconds\tflow_mib\tworkers_mib\tall_mib\n")
 def sample():  # every process of the build: this one, its stage workers, Prefect's temporary server
+    ticks = 0
     while True:
         tree = workers = 0
         for process in [me, *me.children(recursive=True)]:
@@ -156,6 +159,11 @@ def sample():  # every process of the build: this one, its stage workers, Prefec
                 continue
             tree, workers = tree + rss, workers + (rss if worker else 0)
         peak["tree"], peak["workers"] = max(peak["tree"], tree), max(peak["workers"], workers)
+        if ticks % 10 == 0:
+            flow_rss = me.memory_info().rss
+            timeline.write(f"{time.perf_counter() - t0:.1f}\t{flow_rss / 2**20:.0f}\t{workers / 2**20:.0f}\t{tree / 2**20:.0f}\n")
+            timeline.flush()
+        ticks += 1
         time.sleep(0.2)
 threading.Thread(target=sample, daemon=True).start()
 from drugdata.cli import prefect_environment
@@ -172,9 +180,11 @@ json.dump(result, open(sys.argv[4], "w"), default=str)
 def run_build(raw: Path, out: Path, full: bool, work: Path) -> dict[str, Any]:
     """One real build in a fresh process (the way an operator runs it)."""
     report = work / "result.json"
+    timeline = work / f"rss-{raw.name}-{'full' if full else 'cached'}-{int(time.time())}.tsv"
     env = {**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING"}
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", _RUN, str(raw), str(out), "full" if full else "cached", str(report)],
+    subprocess.run([sys.executable, "-c", _RUN, str(raw), str(out), "full" if full else "cached", str(report),
+                    str(timeline)],
                    cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
     result = json.loads(report.read_text())
     result["wall"] = time.perf_counter() - t0

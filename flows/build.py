@@ -99,9 +99,11 @@ def account_other_files(raw_root: Path, paths: list[str]) -> list[DocState]:
 
 
 @task(cache_policy=NO_CACHE)
-def finish_tables(summary: Sealed, spool: Spool, quarantine: Sealed, into: Path) -> dict[str, Any]:
-    """sources, drugs and quarantine from the files' records; the per-document tables from the spool."""
-    return finish(summary.value, spool, quarantine.value, into)
+def finish_tables(summary: Sealed, quarantine: Sealed, spool: Spool, into: Path) -> dict[str, Any]:
+    """sources, drugs and quarantine from the files' records; the per-document tables from the
+    spool. Takes the records out of their wrappers: Prefect keeps a task's arguments for the
+    flow run, and those of 100k files are ~200 MB the steps after this do not need."""
+    return finish(summary.take(), spool, quarantine.take(), into)
 
 
 @task(cache_policy=NO_CACHE)
@@ -242,12 +244,14 @@ def _build_locked(raw_dir: str, out_dir: str, batch_size: int, strict: bool,
         else:
             if previous is not None:
                 quarantine += spool.add_release_rows(previous, reused)
-            frames = finish_tables(Sealed(summary), spool, Sealed(quarantine), spool.folder / "tables")
+            sealed = Sealed(summary), Sealed(quarantine)
+            del summary, quarantine  # the task takes them out of their wrappers (see finish_tables)
+            frames = finish_tables(*sealed, spool, spool.folder / "tables")
             if strict:
                 pipeline.refuse_quarantine(frames["quarantine"])
             frames = consolidate_tables(frames, spool.folder / "consolidated")
             result = publish_release(frames, Path(out_dir).resolve(), time.perf_counter() - started, keep_releases)
-            statuses = list(frames["sources"]["status"])
+            statuses = pq.read_table(frames["sources"], columns=["status"]).column(0).to_pylist()
         result.update(
             documents_read=statuses.count("ok"),
             documents_quarantined=statuses.count("quarantined"),

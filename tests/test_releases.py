@@ -87,6 +87,27 @@ def test_changelog_matches_rows_by_key_and_counts_per_drug(two_releases):
     assert f"Changes since `{first['build_id']}`" in markdown and "| metformin |" in markdown
 
 
+def test_changelog_json_is_written_a_drug_at_a_time_and_reads_back_whole(tmp_path):
+    import pyarrow as pa
+
+    from drugdata.changelog import Changelog, write_changelog
+
+    summary = {"previous_release": None, "tables": {"drugs": {"added": 2, "removed": 0, "changed": 0}}}
+    rows = [{"drug_id": "a\"b", "table": "drugs", "added": 1, "removed": 0, "changed": 0},
+            {"drug_id": "a\"b", "table": "adverse_effects", "added": 3, "removed": 1, "changed": 0},
+            {"drug_id": "zolpidem", "table": "drugs", "added": 1, "removed": 0, "changed": 0}]
+    schema = pa.schema([("drug_id", pa.string()), ("table", pa.string()),
+                        ("added", pa.int64()), ("removed", pa.int64()), ("changed", pa.int64())])
+    for drugs, expected in ((rows, {"a\"b": {"drugs": {"added": 1, "removed": 0, "changed": 0},
+                                             "adverse_effects": {"added": 3, "removed": 1, "changed": 0}},
+                                     "zolpidem": {"drugs": {"added": 1, "removed": 0, "changed": 0}}}),
+                            ([], {})):
+        path = tmp_path / "changelog.json"
+        write_changelog(Changelog(summary, pa.Table.from_pylist(drugs, schema=schema)), path)
+        assert _json(path) == {**summary, "drugs": expected}
+        assert list(_json(path)["drugs"]) == list(expected)  # drugs in order, tables in order
+
+
 def test_releases_rollback_and_refusals(tmp_path, capsys):
     out = tmp_path / "out"
     ids = [_quick(out)["build_id"] for _ in range(3)]

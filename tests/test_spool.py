@@ -47,9 +47,8 @@ def test_spooled_tables_equal_the_tables_built_in_memory(raw, tmp_path, batch_si
         kept += batch.states
     kept += [s for s in states if s.source["status"] == "metadata"]
     frames = finish(summarize(kept), spool, quarantine, tmp_path / "tables")
-    assert set(frames["sources"]["status"]) >= {"ok", "duplicate"}
-    assert frames["sources"].equals(expected["sources"]) and frames["drugs"].equals(expected["drugs"])
-    for table in ROW_TABLES:
+    assert set(pq.read_table(frames["sources"]).column("status").to_pylist()) >= {"ok", "duplicate"}
+    for table in (*ROW_TABLES, "sources", "drugs"):
         assert pq.read_table(frames[table]).equals(to_arrow(table, expected[table])), table
     assert expected["documents"]["doc_id"].is_unique and len(expected["documents"]) == 4  # the copy and the old fetch left out
     spool.close()
@@ -74,7 +73,7 @@ def test_release_rows_of_a_document_spooled_fresh_are_not_copied_again(raw, tmp_
     quarantine += spool.add(tabulate(pages[:2]).to_arrow())
     quarantine += spool.add_release_rows(release, set(expected["documents"]["doc_id"]))
     frames = finish(summarize(states), spool, quarantine, tmp_path / "tables")
-    for table in ROW_TABLES:
+    for table in (*ROW_TABLES, "sources", "drugs"):
         assert pq.read_table(frames[table]).equals(to_arrow(table, expected[table])), table
     assert frames["quarantine"].equals(expected["quarantine"])
     spool.close()

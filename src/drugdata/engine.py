@@ -19,6 +19,7 @@ def duckdb_connect(path: Path | str = ":memory:", temp_directory: Path | None = 
     con = duckdb.connect(str(path))
     con.execute(f"SET memory_limit = '{os.environ.get(DUCKDB_MEMORY_ENV) or '512MB'}'")
     con.execute("SET preserve_insertion_order = false")
+    con.execute("SET enable_progress_bar = false")  # bars on stderr in an operator's logs; the flow reports progress
     if temp_directory is not None:
         con.execute(f"SET temp_directory = '{temp_directory.as_posix()}'")
     return con

@@ -34,7 +34,7 @@ import pyarrow.parquet as pq
 
 from drugdata import PIPELINE_VERSION
 from drugdata.cache import pipeline_fingerprint
-from drugdata.changelog import changelog, changelog_markdown
+from drugdata.changelog import changelog, changelog_markdown, write_changelog
 from drugdata.contracts import CONSOLIDATED_TABLES, SCHEMA_VERSION, TABLES
 from drugdata.engine import duckdb_connect, memory_limit_bytes, parquet_relation
 from drugdata.schema_export import arrow_schema, datapackage, duckdb_ddl, primary_key
@@ -261,11 +261,11 @@ def _stage(frames: dict[str, Frame], staging: Path, info: dict[str, Any],
     counts = {name: pq.ParquetFile(path).metadata.num_rows for name, path in files.items()}
     info = {**info, "row_counts": json.dumps(counts, sort_keys=True)}
     _write_duckdb(staging / DUCKDB_NAME, files, info)
-    log = changelog(previous, previous.name if previous else None, files)
-    (staging / "changelog.json").write_text(json.dumps(log, indent=2) + "\n", encoding="utf-8")
+    log = changelog(previous, previous.name if previous else None, files, temp_directory=staging / "changelog-tmp")
+    write_changelog(log, staging / "changelog.json")
     (staging / "CHANGELOG.md").write_text(changelog_markdown(info["build_id"], log), encoding="utf-8")
     manifest = {**info, "row_counts": counts, "run_seconds": run_seconds,
-                "previous_release": log["previous_release"], "changes": log["tables"],
+                "previous_release": log.summary["previous_release"], "changes": log.summary["tables"],
                 "source_documents": _sources_list(files["sources"]), "files": file_checksums(staging)}
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest

@@ -25,7 +25,7 @@ from drugdata.assemble import ROW_TABLES, Summary, Tabulated, file_tables
 from drugdata.cache import pipeline_fingerprint
 from drugdata.contracts import DOCUMENT_TABLES
 from drugdata.engine import duckdb_connect, parquet_relation
-from drugdata.publish import Frame, sort_passes, write_sorted
+from drugdata.publish import Frame, parquet_writer, sort_passes, to_arrow, write_sorted
 from drugdata.schema_export import arrow_schema
 
 __all__ = ["Spool", "finish", "release_doc_ids", "reusable_release"]
@@ -124,7 +124,17 @@ def release_doc_ids(release: Path) -> set[str]:
 
 
 def finish(summary: Summary, spool: Spool, quarantine: list[dict[str, Any]], into: Path) -> dict[str, Frame]:
-    """Every per-document table: the file-level ones in memory (from `summarize` over every
-    file's record), the spooled ones as files under `into`."""
-    frames: dict[str, Frame] = {**file_tables(summary, quarantine), **spool.finish(summary.excluded_doc_ids, into)}
+    """Every per-document table as a sorted Parquet file under `into`, but `quarantine`, which
+    stays in memory (consolidation adds to it). `sources` and `drugs` come from `summarize` over
+    every file's record: written out, they no longer sit in the build's process (~185 MB of
+    pandas at 100k files) while consolidation and publishing run."""
+    in_memory = file_tables(summary, quarantine)
+    frames: dict[str, Frame] = {"quarantine": in_memory.pop("quarantine")}
+    into.mkdir(parents=True, exist_ok=True)
+    for table, frame in in_memory.items():
+        frames[table] = into / f"{table}.parquet"
+        with parquet_writer(frames[table], arrow_schema(table)) as writer:
+            writer.write_table(to_arrow(table, frame))
+    del in_memory
+    frames.update(spool.finish(summary.excluded_doc_ids, into))
     return {name: frames[name] for name in DOCUMENT_TABLES}
