@@ -127,7 +127,7 @@ def main() -> None:
     subprocess.run([sys.executable, "-c", _FINISH, str(work / "run"), str(work / "run" / "out")],
                    cwd=REPO, env=env, check=True)
     result = json.loads((work / "run" / "finish.json").read_text())
-    memory = os.environ.get("DRUGDATA_DUCKDB_MEMORY") or "512MB"
+    memory = os.environ.get("DRUGDATA_DUCKDB_MEMORY") or "256MB"
     print(f"\nlast steps of a build at {made['documents']:,} documents (DuckDB memory limit {memory}):")
     print(f"{'step':<24}{'seconds':>9}{'peak RSS MiB':>14}")
     for name, figures in result["steps"].items():

@@ -11,13 +11,13 @@ import duckdb
 
 __all__ = ["DUCKDB_MEMORY_ENV", "duckdb_connect", "memory_limit_bytes", "parquet_relation"]
 
-DUCKDB_MEMORY_ENV = "DRUGDATA_DUCKDB_MEMORY"  # DuckDB's memory limit while building (default 512MB)
+DUCKDB_MEMORY_ENV = "DRUGDATA_DUCKDB_MEMORY"  # DuckDB's memory limit while building (default 256MB: at 100k documents 512MB took the finish over 1 GiB RSS and was no faster, bench/results.md)
 
 
 def duckdb_connect(path: Path | str = ":memory:", temp_directory: Path | None = None) -> duckdb.DuckDBPyConnection:
     """A connection whose memory is capped; it spills to `temp_directory` beyond the cap."""
     con = duckdb.connect(str(path))
-    con.execute(f"SET memory_limit = '{os.environ.get(DUCKDB_MEMORY_ENV) or '512MB'}'")
+    con.execute(f"SET memory_limit = '{os.environ.get(DUCKDB_MEMORY_ENV) or '256MB'}'")
     con.execute("SET preserve_insertion_order = false")
     con.execute("SET enable_progress_bar = false")  # bars on stderr in an operator's logs; the flow reports progress
     if temp_directory is not None:
