@@ -139,7 +139,7 @@ def stage_rates(root: Path, sample: int) -> dict[str, float]:
     return rates
 
 
-_RUN = """
+_RUN = r"""
 import json, resource, sys, threading, time
 import psutil
 t0 = time.perf_counter()
