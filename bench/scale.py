@@ -154,7 +154,7 @@ def sample():  # every process of the build: this one, its stage workers, Prefec
         for process in [me, *me.children(recursive=True)]:
             try:
                 rss = process.memory_info().rss
-                worker = "spawn_main" in " ".join(process.cmdline())
+                worker = process.pid != me.pid and "spawn_main" in " ".join(process.cmdline())  # this script names it too
             except psutil.Error:
                 continue
             tree, workers = tree + rss, workers + (rss if worker else 0)
