@@ -178,17 +178,34 @@ json.dump(result, open(sys.argv[4], "w"), default=str)
 
 
 def run_build(raw: Path, out: Path, full: bool, work: Path) -> dict[str, Any]:
-    """One real build in a fresh process (the way an operator runs it)."""
+    """One real build in a fresh process (the way an operator runs it). A build that fails is a
+    result too (`failed`: its last line of stderr): the runs before it are still reported."""
     report = work / "result.json"
+    report.unlink(missing_ok=True)
     timeline = work / f"rss-{raw.name}-{'full' if full else 'cached'}-{int(time.time())}.tsv"
+    log = timeline.with_suffix(".log")
     env = {**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING"}
+    print(f"    build log: {log}", flush=True)
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", _RUN, str(raw), str(out), "full" if full else "cached", str(report),
-                    str(timeline)],
-                   cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
+    with log.open("w", encoding="utf-8") as stderr:
+        done = subprocess.run([sys.executable, "-c", _RUN, str(raw), str(out), "full" if full else "cached",
+                               str(report), str(timeline)],
+                              check=False, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+    wall = time.perf_counter() - t0
+    if done.returncode or not report.is_file():
+        last = [line for line in log.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+        return {"failed": f"exit {done.returncode}: {last[-1].strip() if last else 'no output'}"[:300], "wall": wall}
     result = json.loads(report.read_text())
-    result["wall"] = time.perf_counter() - t0
+    result["wall"] = wall
     return result
+
+
+def _report(label: str, name: str, run: dict[str, Any]) -> None:
+    if "failed" in run:
+        print(f"[{label}] {name}: FAILED after {run['wall']:.1f} s: {run['failed']}", flush=True)
+    else:
+        print(f"[{label}] {name}: {run['wall']:.1f} s wall, {run['seconds']:.1f} s in flow, "
+              f"peak {run['peak_rss_mib']:.0f} MiB", flush=True)
 
 
 def empty_task_cost(n: int = 200) -> float:
@@ -235,21 +252,24 @@ def bench_size(size: int, work: Path, sample: int, task_cost: float) -> dict[str
     rates = stage_rates(raw, min(sample, size))
     print(f"[{size}] stages: " + ", ".join(f"{k} {v:.0f}/s" for k, v in rates.items()), flush=True)
     shutil.rmtree(out, ignore_errors=True)
-    runs = {}
-    for name, full in (("cold", True), ("unchanged rerun", False)):
+    runs: dict[str, dict[str, Any]] = {}
+    changed = 0
+    for name, full in (("cold", True), ("unchanged rerun", False), ("1% changed rerun", False)):
+        if name.startswith("1%"):
+            changed = change_files(raw, 0.01)
+            print(f"[{size}] {changed} files changed", flush=True)
         runs[name] = run_build(raw, out, full, work)
-        print(f"[{size}] {name}: {runs[name]['wall']:.1f} s wall, {runs[name]['seconds']:.1f} s in flow, "
-              f"peak {runs[name]['peak_rss_mib']:.0f} MiB", flush=True)
-    changed = change_files(raw, 0.01)
-    runs["1% changed rerun"] = run_build(raw, out, False, work)
-    print(f"[{size}] 1% changed ({changed} files): {runs['1% changed rerun']['wall']:.1f} s wall", flush=True)
+        _report(str(size), name, runs[name])
+        if "failed" in runs[name]:
+            break
     batches = -(-size // auto_batch_size(size))
     cold = runs["cold"]
     return {"size": size, "label": f"{size:,}", "rates": rates, "runs": runs, "changed_files": changed,
             "task_runs": batches, "task_overhead_s": batches * task_cost,  # one task run per batch
-            "startup_s": cold["wall"] - cold["seconds"],
-            "parquet_mb": _size(out / "parquet") / 1e6, "duckdb_mb": _size(out / "drugdata.duckdb") / 1e6,
-            "rows": cold["row_counts"]}
+            "startup_s": cold["wall"] - cold.get("seconds", cold["wall"]),
+            "parquet_mb": _size(out / "parquet") / 1e6 if (out / "parquet").exists() else 0.0,
+            "duckdb_mb": _size(out / "drugdata.duckdb") / 1e6 if (out / "drugdata.duckdb").exists() else 0.0,
+            "rows": cold.get("row_counts", {})}
 
 
 def bench_real_labels(work: Path, sample: int) -> dict[str, Any]:
@@ -260,8 +280,9 @@ def bench_real_labels(work: Path, sample: int) -> dict[str, Any]:
     print("[labels] stages: " + ", ".join(f"{k} {v:.0f}/s" for k, v in rates.items()), flush=True)
     shutil.rmtree(out, ignore_errors=True)
     cold = run_build(raw, out, True, work)
-    print(f"[labels] cold: {cold['wall']:.1f} s wall, {cold['seconds']:.1f} s in flow, "
-          f"{size / cold['seconds']:.0f} docs/s, peak {cold['peak_rss_mib']:.0f} MiB", flush=True)
+    _report("labels", "cold", cold)
+    if "failed" not in cold:
+        print(f"[labels] {size / cold['seconds']:.0f} docs/s after start-up", flush=True)
     return {"size": size, "label": f"{size:,} real labels", "rates": rates, "runs": {"cold": cold}}
 
 
@@ -277,11 +298,16 @@ def markdown(results: list[dict[str, Any]], task_cost: float) -> str:
              "|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         for name, run in r["runs"].items():
+            if "failed" in run:
+                lines.append(f"| {r['label']} | {name} | {run['wall']:.1f} | failed: {run['failed'].replace('|', '/')} "
+                             "| | | | | |")
+                continue
             lines.append(f"| {r['label']} | {name} | {run['wall']:.1f} | {run['seconds']:.1f} | "
                          f"{r['size'] / run['seconds']:.0f} | {run['peak_rss_mib']:.0f} | "
                          f"{run.get('peak_workers_mib', 0):.0f} | {run.get('peak_tree_mib', 0):.0f} | "
                          f"{run['cache']['read']:,} |")
-    sized = [r for r in results if "unchanged rerun" in r["runs"]]  # the labels' run is cold only
+    sized = [r for r in results  # the labels' run is cold only
+             if all("seconds" in r["runs"].get(name, {}) for name in ("cold", "unchanged rerun"))]
     if sized:
         lines += ["", ("| documents | unchanged / cold | Prefect start-up s | task runs | task overhead s | "
                        "Parquet MB | DuckDB MB | adverse effect rows |"), "|---|---|---|---|---|---|---|---|"]

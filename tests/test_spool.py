@@ -77,3 +77,47 @@ def test_release_rows_of_a_document_spooled_fresh_are_not_copied_again(raw, tmp_
         assert pq.read_table(frames[table]).equals(to_arrow(table, expected[table])), table
     assert frames["quarantine"].equals(expected["quarantine"])
     spool.close()
+
+
+_COPY_PEAK = """
+import sys
+from pathlib import Path
+import pyarrow as pa
+import pyarrow.parquet as pq
+from drugdata.spool import copy_rows
+source = Path(sys.argv[1])
+ids = pq.read_table(source, columns=["doc_id"]).column(0).combine_chunks()
+before = pa.default_memory_pool().max_memory()
+copy_rows(source, source.with_name("copy.parquet"), ids.filter(pa.array([i % 10 > 0 for i in range(len(ids))])))
+print(pa.default_memory_pool().max_memory() - before)
+"""
+
+
+def test_release_rows_are_copied_a_row_group_at_a_time(tmp_path):
+    """The unchanged documents of a release come over in row groups of a few megabytes: at 100k
+    documents a whole-table copy (DuckDB's COPY) ran out of memory on their gigabyte of text."""
+    import subprocess
+    import sys
+
+    import pyarrow as pa
+
+    from drugdata.engine import duckdb_connect, parquet_relation
+    from drugdata.publish import batch_rows, write_sorted
+    from drugdata.schema_export import arrow_schema
+
+    ids = [f"{i * 7919 % 9000:016x}" for i in range(9000)]
+    docs = pa.table({"doc_id": ids, "drug_id": ["x"] * 9000, "clean_text": [t * 1250 for t in ids],
+                     "sections": [[]] * 9000}).cast(arrow_schema("documents"))  # 20 KB of text each: 180 MB
+    pq.write_table(docs, tmp_path / "parts.parquet", row_group_size=500)
+    release = tmp_path / "documents.parquet"
+    write_sorted(duckdb_connect(), parquet_relation(tmp_path / "parts.parquet"), "documents", release,
+                 rows_per_batch=batch_rows([tmp_path / "parts.parquet"]))
+    meta = pq.ParquetFile(release).metadata
+    assert meta.num_rows == 9000 and meta.num_row_groups >= 11
+    assert max(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups)) <= 17 << 20
+    peak = subprocess.run([sys.executable, "-c", _COPY_PEAK, str(release)], capture_output=True, text=True,
+                          check=True).stdout
+    assert int(peak) < 90 << 20  # under half the text (~52 MB measured): a row group at a time
+    copied = pq.read_table(tmp_path / "copy.parquet")
+    expected = pq.read_table(release).filter(pa.array([i % 10 > 0 for i in range(9000)]))
+    assert copied.num_rows == 8100 and copied.equals(expected)

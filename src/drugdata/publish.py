@@ -39,8 +39,8 @@ from drugdata.contracts import CONSOLIDATED_TABLES, SCHEMA_VERSION, TABLES
 from drugdata.engine import duckdb_connect, memory_limit_bytes, parquet_relation
 from drugdata.schema_export import arrow_schema, datapackage, duckdb_ddl, primary_key
 
-__all__ = ["CURRENT", "DUCKDB_NAME", "KEEP_RELEASES", "Frame", "PublishError", "analyst_sql", "current_release",
-           "file_checksums", "keep_releases", "open_current", "parquet_writer", "publish",
+__all__ = ["CURRENT", "DUCKDB_NAME", "KEEP_RELEASES", "Frame", "PublishError", "analyst_sql", "batch_rows", "current_release",
+           "file_checksums", "keep_releases", "open_current", "parquet_size", "parquet_writer", "publish",
            "release_folders", "sort_keys", "switch_current", "to_arrow", "write_sorted"]
 
 DUCKDB_NAME = "drugdata.duckdb"
@@ -141,16 +141,29 @@ def sort_passes(con: duckdb.DuckDBPyConnection, files: list[Path], wide_row_byte
     adverse effects, ~220 bytes each uncompressed) sorted in one pass at a 512 MB limit and
     failed at 256 MB; 1.1 GB of documents (~11 KB each) failed at 512 MB and sorted in 64 MB
     passes at 256 MB. So a pass gets twice the limit of narrow rows, an eighth of it of wide ones."""
-    rows = size = 0
-    for file in files:
-        meta = pq.ParquetFile(file).metadata
-        rows += meta.num_rows
-        size += sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    rows, size = parquet_size(files)
     if not rows:
         return 1
     limit = memory_limit_bytes(con)
     budget = limit // 8 if size / rows >= wide_row_bytes else limit * 2
     return max(1, -(-size // budget))
+
+
+def parquet_size(files: list[Path]) -> tuple[int, int]:
+    """Rows and uncompressed bytes of these Parquet files, read from their footers."""
+    rows = size = 0
+    for file in files:
+        meta = pq.ParquetFile(file).metadata
+        rows += meta.num_rows
+        size += sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    return rows, size
+
+
+def batch_rows(files: list[Path], budget_bytes: int = 16 << 20, most: int = 50_000) -> int:
+    """Rows per streamed batch (and so per written row group) for rows as wide as these files':
+    50,000 documents are half a gigabyte of text, 50,000 adverse effects 11 MB."""
+    rows, size = parquet_size(files)
+    return max(64, min(most, budget_bytes * rows // size)) if size else most
 
 
 def sort_keys(table: str) -> list[str]:
