@@ -27,6 +27,7 @@ import random
 import re
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -177,6 +178,15 @@ json.dump(result, open(sys.argv[4], "w"), default=str)
 """
 
 
+def failure(returncode: int, log: str) -> str:
+    """Why a build failed, in a line: how it ended (a signal by name: the kernel's OOM killer
+    sends SIGKILL) and the last error its log names (the last line is often Prefect's)."""
+    ended = f"killed by {signal.Signals(-returncode).name}" if returncode < 0 else f"exit {returncode}"
+    lines = [line.strip() for line in log.splitlines() if line.strip()]
+    errors = [line for line in lines if re.match(r"^[\w.]*(Error|Exception)\b", line)]
+    return f"{ended}: {(errors or lines or ['no output'])[-1]}"[:300]
+
+
 def run_build(raw: Path, out: Path, full: bool, work: Path) -> dict[str, Any]:
     """One real build in a fresh process (the way an operator runs it). A build that fails is a
     result too (`failed`: its last line of stderr): the runs before it are still reported."""
@@ -193,8 +203,7 @@ def run_build(raw: Path, out: Path, full: bool, work: Path) -> dict[str, Any]:
                               check=False, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
     wall = time.perf_counter() - t0
     if done.returncode or not report.is_file():
-        last = [line for line in log.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
-        return {"failed": f"exit {done.returncode}: {last[-1].strip() if last else 'no output'}"[:300], "wall": wall}
+        return {"failed": failure(done.returncode, log.read_text(encoding="utf-8", errors="replace")), "wall": wall}
     result = json.loads(report.read_text())
     result["wall"] = wall
     return result
@@ -346,7 +355,10 @@ def main() -> int:
     old = args.results.read_text(encoding="utf-8").removeprefix(header) if args.results.exists() else ""
     args.results.write_text(header + text + ("\n" + old if old else ""), encoding="utf-8")
     print(f"children peak RSS: {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MiB")
-    return 0
+    failed = [f"{r['label']} {name}" for r in results for name, run in r.get("runs", {}).items() if "failed" in run]
+    if failed:
+        print(f"failed runs (reported in {args.results}): {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

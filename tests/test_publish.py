@@ -116,3 +116,43 @@ def test_sorting_in_range_passes_writes_the_same_rows_as_one_sort(tmp_path):
     one, passes = pq.read_table(tmp_path / "one.parquet"), pq.read_table(tmp_path / "passes.parquet")
     assert passes.num_rows == 999 and passes.equals(one)
     assert passes.column("doc_id").to_pylist() == sorted(set(ids) - {ids[5]})
+
+
+def test_written_bytes_do_not_depend_on_how_the_input_was_cut(tmp_path):
+    """A rerun's spool holds the release's rows in one part and fresh pages in others; a full
+    build's holds batches. The same rows must give the same file: row groups sized from the
+    rows (not the parts' footers) and cut at the same rows whatever the passes."""
+    import hashlib
+
+    import pyarrow as pa
+
+    from drugdata.engine import duckdb_connect, parquet_relation
+    from drugdata.publish import group_rows, write_sorted
+    from drugdata.schema_export import arrow_schema
+
+    n = 3000
+    ids = [f"{i * 7919 % n:016x}" for i in range(n)]
+    rows = pa.table({"doc_id": ids, "drug_id": [f"d{i % 7}" for i in range(n)],
+                     "clean_text": [t * (100 + i % 300) for i, t in enumerate(ids)],
+                     "sections": [[]] * n}).cast(arrow_schema("documents"))  # ~10 MB of text
+    layouts = {"batches": [rows.slice(i, 100) for i in range(0, n, 100)],
+               "release and fresh": [rows.slice(0, 2970), rows.slice(2970)],
+               "one part": [rows]}
+    con = duckdb_connect(temp_directory=tmp_path / "duckdb-tmp")
+    digests, groups = {}, {}
+    for passes, (name, parts) in enumerate(layouts.items(), start=1):
+        folder = tmp_path / name.replace(" ", "-")
+        folder.mkdir()
+        for number, part in enumerate(parts):
+            pq.write_table(part, folder / f"part-{number:04d}.parquet", row_group_size=37 + 50 * number)
+        relation = parquet_relation(folder, "*.parquet")
+        per_group = group_rows(con, relation, "documents", budget_bytes=1 << 20)
+        written = tmp_path / f"{folder.name}.parquet"
+        write_sorted(con, relation, "documents", written, rows_per_batch=per_group, passes=passes)
+        digests[name] = hashlib.sha256(written.read_bytes()).hexdigest()
+        meta = pq.ParquetFile(written).metadata
+        groups[name] = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+    con.close()
+    assert len(set(digests.values())) == 1, digests
+    sizes = groups["one part"]
+    assert len(sizes) >= 8 and len(set(sizes[:-1])) == 1 and sum(sizes) == n

@@ -102,7 +102,7 @@ def test_release_rows_are_copied_a_row_group_at_a_time(tmp_path):
     import pyarrow as pa
 
     from drugdata.engine import duckdb_connect, parquet_relation
-    from drugdata.publish import batch_rows, write_sorted
+    from drugdata.publish import group_rows, sort_passes, write_sorted
     from drugdata.schema_export import arrow_schema
 
     ids = [f"{i * 7919 % 9000:016x}" for i in range(9000)]
@@ -110,8 +110,12 @@ def test_release_rows_are_copied_a_row_group_at_a_time(tmp_path):
                      "sections": [[]] * 9000}).cast(arrow_schema("documents"))  # 20 KB of text each: 180 MB
     pq.write_table(docs, tmp_path / "parts.parquet", row_group_size=500)
     release = tmp_path / "documents.parquet"
-    write_sorted(duckdb_connect(), parquet_relation(tmp_path / "parts.parquet"), "documents", release,
-                 rows_per_batch=batch_rows([tmp_path / "parts.parquet"]))
+    con = duckdb_connect(temp_directory=tmp_path / "duckdb-tmp")
+    relation = parquet_relation(tmp_path / "parts.parquet")
+    write_sorted(con, relation, "documents", release, rows_per_batch=group_rows(con, relation, "documents"),
+                 passes=sort_passes(con, [tmp_path / "parts.parquet"]))
+    con.close()
+    assert not list(tmp_path.glob("*.partial"))
     meta = pq.ParquetFile(release).metadata
     assert meta.num_rows == 9000 and meta.num_row_groups >= 11
     assert max(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups)) <= 17 << 20

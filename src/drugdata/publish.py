@@ -40,7 +40,7 @@ from drugdata.engine import duckdb_connect, memory_limit_bytes, parquet_relation
 from drugdata.schema_export import arrow_schema, datapackage, duckdb_ddl, primary_key
 
 __all__ = ["CURRENT", "DUCKDB_NAME", "KEEP_RELEASES", "Frame", "PublishError", "analyst_sql", "batch_rows", "current_release",
-           "file_checksums", "keep_releases", "open_current", "parquet_size", "parquet_writer", "publish",
+           "file_checksums", "group_rows", "keep_releases", "open_current", "parquet_size", "parquet_writer", "publish",
            "release_folders", "sort_keys", "switch_current", "to_arrow", "write_sorted"]
 
 DUCKDB_NAME = "drugdata.duckdb"
@@ -102,20 +102,32 @@ def write_sorted(con: duckdb.DuckDBPyConnection, relation: str, table: str, path
     (an SQL condition). With `passes` > 1 the rows are sorted a range of the first sort key at
     a time (ranges cut at its quantiles, in order, so the file is the same): DuckDB 1.5 spills
     ten million narrow rows but not a gigabyte of documents' text, where its sort fails at the
-    memory limit (see `sort_passes`)."""
+    memory limit (see `sort_passes`). Every row group but the last holds exactly
+    `rows_per_batch` rows, however DuckDB batches them and whatever the passes: the same rows
+    give the same bytes (pass `group_rows`, which reads the rows, not the files' layout)."""
     schema = arrow_schema(table)
     columns = ", ".join(f'"{name}"' for name in schema.names)
     keys = sort_keys(table)
     order = ", ".join(f'"{key}" ASC NULLS FIRST' for key in keys)
     ranges = (_key_ranges(con, relation, keys[0], schema.field(keys[0]).nullable, where, passes)
               if passes > 1 else [("", [])])
+    pending: list[pa.RecordBatch] = []
+    held = 0
     with parquet_writer(path, schema) as writer:
         for condition, bounds in ranges:
             clauses = " AND ".join(f"({c})" for c in (where, condition) if c)
             reader = con.execute(f"SELECT {columns} FROM {relation} {'WHERE ' + clauses if clauses else ''} "
                                  f"ORDER BY {order}", bounds).to_arrow_reader(rows_per_batch)
             for batch in reader:
-                writer.write_table(pa.Table.from_batches([batch]).cast(schema))
+                pending.append(batch)
+                held += batch.num_rows
+                while held >= rows_per_batch:
+                    rows = pa.Table.from_batches(pending)
+                    writer.write_table(rows.slice(0, rows_per_batch).cast(schema), row_group_size=rows_per_batch)
+                    rest = rows.slice(rows_per_batch)
+                    pending, held = rest.to_batches(), rest.num_rows
+        if held:
+            writer.write_table(pa.Table.from_batches(pending).cast(schema), row_group_size=rows_per_batch)
 
 
 def _key_ranges(con: duckdb.DuckDBPyConnection, relation: str, key: str, nullable: bool, where: str,
@@ -160,10 +172,33 @@ def parquet_size(files: list[Path]) -> tuple[int, int]:
 
 
 def batch_rows(files: list[Path], budget_bytes: int = 16 << 20, most: int = 50_000) -> int:
-    """Rows per streamed batch (and so per written row group) for rows as wide as these files':
-    50,000 documents are half a gigabyte of text, 50,000 adverse effects 11 MB."""
+    """Rows per batch for reading rows as wide as these files' (from their footers): 50,000
+    documents are half a gigabyte of text, 50,000 adverse effects 11 MB. Not for sizing what
+    is written: footers depend on how the rows were cut into files (see `group_rows`)."""
     rows, size = parquet_size(files)
-    return max(64, min(most, budget_bytes * rows // size)) if size else most
+    return max(1, min(most, budget_bytes * rows // size)) if size else most
+
+
+def group_rows(con: duckdb.DuckDBPyConnection, relation: str, table: str, where: str = "",
+               budget_bytes: int = 16 << 20, most: int = 50_000) -> int:
+    """Rows per written row group for `table`'s rows in `relation`, so that a group holds about
+    `budget_bytes`: sized from the rows themselves (the bytes of their strings, 8 per other
+    value, 64 per list item), so the same rows get the same row groups however they were laid
+    out in files. A rerun's spool (the release's rows in one part, fresh pages in others) has
+    other footers than a full build's, and must still publish its bytes."""
+    terms = []
+    for field in arrow_schema(table):
+        name = f'"{field.name}"'
+        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+            terms.append(f"coalesce(strlen({name}), 0)")
+        elif pa.types.is_list(field.type) or pa.types.is_large_list(field.type):
+            terms.append(f"64 * coalesce(len({name}), 0)")
+        else:
+            terms.append("8")
+    found = con.execute(f"SELECT count(*), sum({' + '.join(terms)})::BIGINT FROM {relation} "
+                        f"{'WHERE ' + where if where else ''}").fetchone()
+    rows, size = (int(found[0]), int(found[1] or 0)) if found else (0, 0)
+    return max(1, min(most, budget_bytes * rows // size)) if size else most
 
 
 def sort_keys(table: str) -> list[str]:

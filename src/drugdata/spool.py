@@ -25,7 +25,15 @@ from drugdata.assemble import ROW_TABLES, Summary, Tabulated, file_tables
 from drugdata.cache import pipeline_fingerprint
 from drugdata.contracts import DOCUMENT_TABLES
 from drugdata.engine import duckdb_connect, parquet_relation
-from drugdata.publish import Frame, batch_rows, parquet_writer, sort_passes, to_arrow, write_sorted
+from drugdata.publish import (
+    Frame,
+    batch_rows,
+    group_rows,
+    parquet_writer,
+    sort_passes,
+    to_arrow,
+    write_sorted,
+)
 from drugdata.schema_export import arrow_schema
 
 __all__ = ["Spool", "copy_rows", "finish", "release_doc_ids", "reusable_release"]
@@ -70,9 +78,10 @@ class Spool:
             for table in ROW_TABLES:
                 out[table] = into / f"{table}.parquet"
                 parts = sorted((self.folder / table).glob("*.parquet"))
-                write_sorted(con, parquet_relation(self.folder / table, "*.parquet"), table, out[table],
-                             where="doc_id NOT IN (SELECT doc_id FROM excluded)",
-                             rows_per_batch=batch_rows(parts), passes=sort_passes(con, parts))
+                relation = parquet_relation(self.folder / table, "*.parquet")
+                where = "doc_id NOT IN (SELECT doc_id FROM excluded)"
+                write_sorted(con, relation, table, out[table], where=where,
+                             rows_per_batch=group_rows(con, relation, table, where), passes=sort_passes(con, parts))
         finally:
             con.close()
         return out
@@ -99,19 +108,23 @@ class Spool:
 
 def copy_rows(source: Path, target: Path, doc_ids: pa.Array) -> None:
     """The rows of `source` whose document is in `doc_ids`, as the Parquet file `target`, a row
-    group at a time in batches of a few megabytes (`write_sorted` keeps row groups to 16 MB).
+    group at a time in batches of a few megabytes (`group_rows` sizes release row groups to about 16 MB).
     Not DuckDB: its COPY buffers a 122,880-row row group (a gigabyte of documents' text at 100k)
     and its streamed join held more than the 256MB limit. Nor `iter_batches` over the whole file,
     which read ahead."""
-    file = pq.ParquetFile(source, pre_buffer=False)
     lookup = pc.SetLookupOptions(doc_ids)
     rows_per_batch = batch_rows([source], budget_bytes=4 << 20)
-    with pq.ParquetWriter(target, file.schema_arrow) as writer:
-        for group in range(file.num_row_groups):
-            for batch in file.iter_batches(rows_per_batch, row_groups=[group], use_threads=False):
-                kept = batch.filter(pc.is_in(batch.column("doc_id"), options=lookup))
-                if kept.num_rows:
-                    writer.write_batch(kept)
+    partial = target.with_name(target.name + ".partial")  # no half-written part is ever read as one
+    try:
+        with pq.ParquetFile(source, pre_buffer=False) as file, pq.ParquetWriter(partial, file.schema_arrow) as writer:
+            for group in range(file.num_row_groups):
+                for batch in file.iter_batches(rows_per_batch, row_groups=[group], use_threads=False):
+                    kept = batch.filter(pc.is_in(batch.column("doc_id"), options=lookup))
+                    if kept.num_rows:
+                        writer.write_batch(kept)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def reusable_release(out_dir: Path) -> Path | None:
