@@ -79,9 +79,11 @@ def sample():
         time.sleep(0.1)
 threading.Thread(target=sample, daemon=True).start()
 def step(name, fn):
-    peak[0], t0 = me.memory_info().rss, time.perf_counter()
+    before = peak[0] = me.memory_info().rss
+    t0 = time.perf_counter()
     value = fn()
-    steps[name] = {"seconds": round(time.perf_counter() - t0, 1), "peak_rss_mib": round(peak[0] / 2**20)}
+    steps[name] = {"seconds": round(time.perf_counter() - t0, 1), "rss_before_mib": round(before / 2**20),
+                   "peak_rss_mib": round(peak[0] / 2**20)}
     return value
 from drugdata.assemble import Summary
 from drugdata.consolidate import consolidate
@@ -129,9 +131,9 @@ def main() -> None:
     result = json.loads((work / "run" / "finish.json").read_text())
     memory = os.environ.get("DRUGDATA_DUCKDB_MEMORY") or "256MB"
     print(f"\nlast steps of a build at {made['documents']:,} documents (DuckDB memory limit {memory}):")
-    print(f"{'step':<24}{'seconds':>9}{'peak RSS MiB':>14}")
+    print(f"{'step':<24}{'seconds':>9}{'RSS before MiB':>16}{'peak RSS MiB':>14}")
     for name, figures in result["steps"].items():
-        print(f"{name:<24}{figures['seconds']:>9}{figures['peak_rss_mib']:>14}")
+        print(f"{name:<24}{figures['seconds']:>9}{figures['rss_before_mib']:>16}{figures['peak_rss_mib']:>14}")
     print("rows:", json.dumps(result["row_counts"]))
 
 

@@ -9,7 +9,8 @@ the 2,208 real labels as they are, the corpus of the throughput target):
 - the per-document stages in-process (no Prefect) on a sample: documents per second per stage;
 - a cold build, an unchanged rerun and a rerun after 1% of the files changed, each run by the
   real flow in its own process: wall time, time inside the flow, documents per second after
-  start-up, peak RSS of the flow's process, of its stage workers and of every process;
+  start-up, peak RSS of the flow's process, of its stage workers, of the process of the last
+  steps and of every process;
 - Prefect's share: start-up (temporary server, flow engine) and task runs x the measured cost
   of an empty task run;
 - the size of the release (Parquet folder, DuckDB file).
@@ -145,24 +146,43 @@ import json, resource, sys, threading, time
 import psutil
 t0 = time.perf_counter()
 me = psutil.Process()
-peak = {"tree": 0, "workers": 0}
+peak = {"tree": 0, "workers": 0, "finish": 0}
 timeline = open(sys.argv[5], "w")  # when the peaks happen: the workers' RSS drops to 0 when the stages end
-timeline.write("seconds\tflow_mib\tworkers_mib\tall_mib\n")
+timeline.write("seconds\tflow_mib\tworkers_mib\tfinish_mib\tall_mib\n")
+stage_pids = set()  # spawned while the stages run; one spawned after they are all gone runs the finish
 def sample():  # every process of the build: this one, its stage workers, Prefect's temporary server
     ticks = 0
     while True:
-        tree = workers = 0
+        tree = workers = finish = 0
+        seen = set()
         for process in [me, *me.children(recursive=True)]:
             try:
                 rss = process.memory_info().rss
-                worker = process.pid != me.pid and "spawn_main" in " ".join(process.cmdline())  # this script names it too
+                spawned = process.pid != me.pid and "spawn_main" in " ".join(process.cmdline())  # this script names it too
             except psutil.Error:
                 continue
-            tree, workers = tree + rss, workers + (rss if worker else 0)
+            tree += rss
+            if spawned:
+                seen.add(process.pid)
+        stages_over = bool(stage_pids) and not (seen & stage_pids)
+        for process in [me, *me.children(recursive=True)]:
+            if process.pid not in seen:
+                continue
+            try:
+                rss = process.memory_info().rss
+            except psutil.Error:
+                continue
+            if stages_over and process.pid not in stage_pids:
+                finish += rss
+            else:
+                stage_pids.add(process.pid)
+                workers += rss
         peak["tree"], peak["workers"] = max(peak["tree"], tree), max(peak["workers"], workers)
+        peak["finish"] = max(peak["finish"], finish)
         if ticks % 10 == 0:
             flow_rss = me.memory_info().rss
-            timeline.write(f"{time.perf_counter() - t0:.1f}\t{flow_rss / 2**20:.0f}\t{workers / 2**20:.0f}\t{tree / 2**20:.0f}\n")
+            timeline.write(f"{time.perf_counter() - t0:.1f}\t{flow_rss / 2**20:.0f}\t{workers / 2**20:.0f}\t"
+                           f"{finish / 2**20:.0f}\t{tree / 2**20:.0f}\n")
             timeline.flush()
         ticks += 1
         time.sleep(0.2)
@@ -174,6 +194,7 @@ result = build(raw_dir=sys.argv[1], out_dir=sys.argv[2], full=sys.argv[3] == "fu
 result["wall_in_process"] = time.perf_counter() - t0
 result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 result["peak_tree_mib"], result["peak_workers_mib"] = peak["tree"] / 2**20, peak["workers"] / 2**20
+result["peak_finish_mib"] = peak["finish"] / 2**20
 json.dump(result, open(sys.argv[4], "w"), default=str)
 """
 
@@ -214,7 +235,8 @@ def _report(label: str, name: str, run: dict[str, Any]) -> None:
         print(f"[{label}] {name}: FAILED after {run['wall']:.1f} s: {run['failed']}", flush=True)
     else:
         print(f"[{label}] {name}: {run['wall']:.1f} s wall, {run['seconds']:.1f} s in flow, "
-              f"peak {run['peak_rss_mib']:.0f} MiB", flush=True)
+              f"peak {run['peak_rss_mib']:.0f} MiB (workers {run.get('peak_workers_mib', 0):.0f}, "
+              f"finish {run.get('peak_finish_mib', 0):.0f}, all {run.get('peak_tree_mib', 0):.0f})", flush=True)
 
 
 def empty_task_cost(n: int = 200) -> float:
@@ -251,7 +273,7 @@ def _commit() -> str:
         return "unknown"
 
 
-def bench_size(size: int, work: Path, sample: int, task_cost: float) -> dict[str, Any]:
+def bench_size(size: int, work: Path, sample: int, task_cost: float, cold_only: bool = False) -> dict[str, Any]:
     from flows.build import auto_batch_size
 
     raw, out = work / f"raw-{size}", work / f"out-{size}"
@@ -263,7 +285,8 @@ def bench_size(size: int, work: Path, sample: int, task_cost: float) -> dict[str
     shutil.rmtree(out, ignore_errors=True)
     runs: dict[str, dict[str, Any]] = {}
     changed = 0
-    for name, full in (("cold", True), ("unchanged rerun", False), ("1% changed rerun", False)):
+    plan = (("cold", True), ("unchanged rerun", False), ("1% changed rerun", False))
+    for name, full in plan[:1] if cold_only else plan:
         if name.startswith("1%"):
             changed = change_files(raw, 0.01)
             print(f"[{size}] {changed} files changed", flush=True)
@@ -300,20 +323,22 @@ def markdown(results: list[dict[str, Any]], task_cost: float) -> str:
              (f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
               f"{platform.system()} {platform.release()}. An empty Prefect task run costs "
               f"{task_cost * 1000:.1f} ms here."), "",
-             ("Peak RSS: of the flow's process; of its stage worker processes together; of every process of "
-              "the build (the flow, its workers and Prefect's temporary server), sampled every 0.2 s."), "",
-             ("| documents | run | wall s | in flow s | docs/s after start-up | peak RSS MiB: flow | workers | all "
-              "| documents read again |"),
-             "|---|---|---|---|---|---|---|---|---|"]
+             ("Peak RSS: of the flow's process; of its stage worker processes together; of the process that "
+              "runs the last steps (sorts, consolidation, publishing) where the stages had workers; of every "
+              "process of the build (the flow, its workers and Prefect's temporary server), sampled every 0.2 s."), "",
+             ("| documents | run | wall s | in flow s | docs/s after start-up | peak RSS MiB: flow | workers | finish "
+              "| all | documents read again |"),
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         for name, run in r["runs"].items():
             if "failed" in run:
                 lines.append(f"| {r['label']} | {name} | {run['wall']:.1f} | failed: {run['failed'].replace('|', '/')} "
-                             "| | | | | |")
+                             "| | | | | | |")
                 continue
             lines.append(f"| {r['label']} | {name} | {run['wall']:.1f} | {run['seconds']:.1f} | "
                          f"{r['size'] / run['seconds']:.0f} | {run['peak_rss_mib']:.0f} | "
-                         f"{run.get('peak_workers_mib', 0):.0f} | {run.get('peak_tree_mib', 0):.0f} | "
+                         f"{run.get('peak_workers_mib', 0):.0f} | {run.get('peak_finish_mib', 0):.0f} | "
+                         f"{run.get('peak_tree_mib', 0):.0f} | "
                          f"{run['cache']['read']:,} |")
     sized = [r for r in results  # the labels' run is cold only
              if all("seconds" in r["runs"].get(name, {}) for name in ("cold", "unchanged rerun"))]
@@ -340,6 +365,7 @@ def main() -> int:
     parser.add_argument("--no-labels", dest="labels", action="store_false",
                         help="skip the cold build of the 2,208 real labels")
     parser.add_argument("--results", type=Path, default=REPO / "bench" / "results.md")
+    parser.add_argument("--cold-only", action="store_true", help="no reruns (a 100k cold build is over an hour)")
     args = parser.parse_args()
     if not TAC.is_dir():
         print(f"scale benchmark skipped: {TAC} is absent (the real label texts)")
@@ -348,7 +374,8 @@ def main() -> int:
     task_cost = empty_task_cost()
     print(f"empty Prefect task run: {task_cost * 1000:.1f} ms", flush=True)
     results = [bench_real_labels(args.work, args.sample)] if args.labels else []
-    results += [bench_size(int(s), args.work, args.sample, task_cost) for s in args.sizes.split(",") if s]
+    results += [bench_size(int(s), args.work, args.sample, task_cost, args.cold_only)
+                for s in args.sizes.split(",") if s]
     text = markdown(results, task_cost)
     print(text)
     header = "# Scale benchmark results\n\nWritten by `bench/scale.py` (`make bench`); newest first.\n\n"

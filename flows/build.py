@@ -37,6 +37,7 @@ from drugdata.batches import BatchContext, StagePool, auto_workers
 from drugdata.bulk import unpack
 from drugdata.cache import DocumentCache
 from drugdata.consolidate import consolidate
+from drugdata.fresh_process import FreshProcess
 from drugdata.lock import output_lock
 from drugdata.pipeline import DocState
 from drugdata.publish import DUCKDB_NAME, publish
@@ -99,22 +100,24 @@ def account_other_files(raw_root: Path, paths: list[str]) -> list[DocState]:
 
 
 @task(cache_policy=NO_CACHE)
-def finish_tables(summary: Sealed, quarantine: Sealed, spool: Spool, into: Path) -> dict[str, Any]:
+def finish_tables(summary: Sealed, quarantine: Sealed, spool: Spool, into: Path,
+                  finisher: Sealed) -> dict[str, Any]:
     """sources, drugs and quarantine from the files' records; the per-document tables from the
-    spool. Takes the records out of their wrappers: Prefect keeps a task's arguments for the
-    flow run, and those of 100k files are ~200 MB the steps after this do not need."""
-    return finish(summary.take(), spool, quarantine.take(), into)
+    spool, sorted by the finisher's process. Takes the records out of their wrappers: Prefect
+    keeps a task's arguments for the flow run, and those of 100k files are ~200 MB the steps
+    after this do not need."""
+    return finish(summary.take(), spool, quarantine.take(), into, run=finisher.value.run)
 
 
 @task(cache_policy=NO_CACHE)
-def consolidate_tables(frames: dict[str, Any], into: Path) -> dict[str, Any]:
-    return consolidate(frames, into)
+def consolidate_tables(frames: dict[str, Any], into: Path, finisher: Sealed) -> dict[str, Any]:
+    return finisher.value.run(consolidate, frames, into)
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def publish_release(frames: dict[str, Any], out_dir: Path, run_seconds: float,
-                    keep: int | None = None) -> dict[str, Any]:
-    return publish(frames, out_dir, run_seconds=run_seconds, keep=keep)
+                    keep: int | None, finisher: Sealed) -> dict[str, Any]:
+    return finisher.value.run(publish, frames, out_dir, run_seconds=run_seconds, keep=keep)
 
 
 _SOURCE_KEY = ("path", "sha256", "status", "reason")
@@ -215,6 +218,7 @@ def _build_locked(raw_dir: str, out_dir: str, batch_size: int, strict: bool,
         batch = batches.popleft()
         in_flight.append((batch, document_batch.submit(batch, context, sealed_pool)))
 
+    finisher_process: FreshProcess | None = None
     try:
         states: list[DocState] = account_other_files(raw_root, pipeline.discover_other(raw_root))
         states += unpacked.containers
@@ -246,11 +250,17 @@ def _build_locked(raw_dir: str, out_dir: str, batch_size: int, strict: bool,
                 quarantine += spool.add_release_rows(previous, reused)
             sealed = Sealed(summary), Sealed(quarantine)
             del summary, quarantine  # the task takes them out of their wrappers (see finish_tables)
-            frames = finish_tables(*sealed, spool, spool.folder / "tables")
+            # the steps over the whole corpus run in a process of their own where the stages had
+            # worker processes: their peak does not stack on what this process holds
+            finisher_process = FreshProcess(isolated=workers > 0)
+            finisher = Sealed(finisher_process)
+            frames = finish_tables(*sealed, spool, spool.folder / "tables", finisher)
             if strict:
                 pipeline.refuse_quarantine(frames["quarantine"])
-            frames = consolidate_tables(frames, spool.folder / "consolidated")
-            result = publish_release(frames, Path(out_dir).resolve(), time.perf_counter() - started, keep_releases)
+            frames = consolidate_tables(frames, spool.folder / "consolidated", finisher)
+            result = publish_release(frames, Path(out_dir).resolve(), time.perf_counter() - started, keep_releases,
+                                     finisher)
+            finisher_process.close()
             statuses = pq.read_table(frames["sources"], columns=["status"]).column(0).to_pylist()
         result.update(
             documents_read=statuses.count("ok"),
@@ -268,4 +278,6 @@ def _build_locked(raw_dir: str, out_dir: str, batch_size: int, strict: bool,
         return result
     finally:
         pool.close(terminate=True)  # already closed unless the build failed or was interrupted
+        if finisher_process is not None:
+            finisher_process.close(terminate=True)
         spool.close()

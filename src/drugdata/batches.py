@@ -26,6 +26,7 @@ from drugdata.assemble import Tabulated, tabulate
 from drugdata.cache import CacheStats, DocumentCache
 from drugdata.extract.mention_tagger import default_tagger
 from drugdata.extract.precipitant_tagger import default_precipitant_tagger
+from drugdata.fresh_process import stop
 from drugdata.language import foreign_language
 from drugdata.normalize import agent_lexicon, condition_lexicon, drug_lexicon, effect_lexicon
 from drugdata.pipeline import DocState
@@ -132,12 +133,8 @@ class StagePool:
         interrupted must not wait for the batches still running)."""
         executor, self._executor = self._executor, None
         self._closed = self.workers > 0
-        if executor is None:
-            return
-        if terminate:
-            for process in list(getattr(executor, "_processes", {}).values()):  # no public way before 3.14
-                process.terminate()
-        executor.shutdown(wait=True, cancel_futures=True)
+        if executor is not None:
+            stop(executor, terminate)
 
     def __enter__(self) -> Self:
         return self

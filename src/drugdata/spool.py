@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,7 @@ from drugdata.publish import (
 )
 from drugdata.schema_export import arrow_schema
 
-__all__ = ["Spool", "copy_rows", "finish", "release_doc_ids", "reusable_release"]
+__all__ = ["Spool", "copy_rows", "finish", "release_doc_ids", "reusable_release", "sort_parts"]
 
 
 
@@ -70,21 +70,7 @@ class Spool:
 
     def finish(self, excluded_doc_ids: Iterable[str], into: Path) -> dict[str, Path]:
         """One sorted Parquet file per table under `into`, without the excluded documents."""
-        into.mkdir(parents=True, exist_ok=True)
-        con = duckdb_connect(temp_directory=self.folder / "duckdb-tmp")
-        out: dict[str, Path] = {}
-        try:
-            con.register("excluded", pa.table({"doc_id": pa.array(sorted(excluded_doc_ids), pa.string())}))
-            for table in ROW_TABLES:
-                out[table] = into / f"{table}.parquet"
-                parts = sorted((self.folder / table).glob("*.parquet"))
-                relation = parquet_relation(self.folder / table, "*.parquet")
-                where = "doc_id NOT IN (SELECT doc_id FROM excluded)"
-                write_sorted(con, relation, table, out[table], where=where,
-                             rows_per_batch=group_rows(con, relation, table, where), passes=sort_passes(con, parts))
-        finally:
-            con.close()
-        return out
+        return sort_parts(self.folder, excluded_doc_ids, into)
 
     def add_release_rows(self, release: Path, doc_ids: set[str]) -> list[dict[str, Any]]:
         """The rows of unchanged documents, copied from the release that has them (built by the
@@ -104,6 +90,26 @@ class Spool:
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def sort_parts(folder: Path, excluded_doc_ids: Iterable[str], into: Path) -> dict[str, Path]:
+    """A spool folder's parts as one sorted Parquet file per table under `into`, without the
+    excluded documents (a function of paths, so it can run in a fresh process)."""
+    into.mkdir(parents=True, exist_ok=True)
+    con = duckdb_connect(temp_directory=folder / "duckdb-tmp")
+    out: dict[str, Path] = {}
+    try:
+        con.register("excluded", pa.table({"doc_id": pa.array(sorted(excluded_doc_ids), pa.string())}))
+        for table in ROW_TABLES:
+            out[table] = into / f"{table}.parquet"
+            parts = sorted((folder / table).glob("*.parquet"))
+            relation = parquet_relation(folder / table, "*.parquet")
+            where = "doc_id NOT IN (SELECT doc_id FROM excluded)"
+            write_sorted(con, relation, table, out[table], where=where,
+                         rows_per_batch=group_rows(con, relation, table, where), passes=sort_passes(con, parts))
+    finally:
+        con.close()
+    return out
 
 
 def copy_rows(source: Path, target: Path, doc_ids: pa.Array) -> None:
@@ -147,12 +153,23 @@ def release_doc_ids(release: Path) -> set[str]:
     return set(pq.read_table(release / "parquet" / "documents.parquet", columns=["doc_id"]).column(0).to_pylist())
 
 
-def finish(summary: Summary, spool: Spool, quarantine: list[dict[str, Any]], into: Path) -> dict[str, Frame]:
+def _call(fn: Callable[..., Any], *args: Any) -> Any:
+    return fn(*args)
+
+
+def finish(summary: Summary, spool: Spool, quarantine: list[dict[str, Any]], into: Path,
+           run: Callable[..., Any] | None = None) -> dict[str, Frame]:
     """Every per-document table as a sorted Parquet file under `into`, but `quarantine`, which
     stays in memory (consolidation adds to it). `sources` and `drugs` come from `summarize` over
     every file's record: written out, they no longer sit in the build's process (~185 MB of
-    pandas at 100k files) while consolidation and publishing run."""
+    pandas at 100k files) while consolidation and publishing run. `summary`'s row lists are
+    emptied once validated: at 100k files they are ~250 MiB of dicts, which sat in the process
+    through the sorts (peak 964 MiB in `bench/finish_scale.py`, 800 without). `run` calls the
+    sorts (`FreshProcess.run`: in a process of their own); by default in this one."""
     in_memory = file_tables(summary, quarantine)
+    excluded = summary.excluded_doc_ids
+    for rows in (summary.sources, summary.drugs, summary.quarantine):
+        rows.clear()
     frames: dict[str, Frame] = {"quarantine": in_memory.pop("quarantine")}
     into.mkdir(parents=True, exist_ok=True)
     for table, frame in in_memory.items():
@@ -160,5 +177,5 @@ def finish(summary: Summary, spool: Spool, quarantine: list[dict[str, Any]], int
         with parquet_writer(frames[table], arrow_schema(table)) as writer:
             writer.write_table(to_arrow(table, frame))
     del in_memory
-    frames.update(spool.finish(summary.excluded_doc_ids, into))
+    frames.update((run or _call)(sort_parts, spool.folder, excluded, into))
     return {name: frames[name] for name in DOCUMENT_TABLES}
