@@ -149,34 +149,21 @@ me = psutil.Process()
 peak = {"tree": 0, "workers": 0, "finish": 0}
 timeline = open(sys.argv[5], "w")  # when the peaks happen: the workers' RSS drops to 0 when the stages end
 timeline.write("seconds\tflow_mib\tworkers_mib\tfinish_mib\tall_mib\n")
-stage_pids = set()  # spawned while the stages run; one spawned after they are all gone runs the finish
+finish_since = [float("inf")]  # when the build made its process for the last steps (spawned after this)
 def sample():  # every process of the build: this one, its stage workers, Prefect's temporary server
     ticks = 0
     while True:
         tree = workers = finish = 0
-        seen = set()
         for process in [me, *me.children(recursive=True)]:
             try:
                 rss = process.memory_info().rss
                 spawned = process.pid != me.pid and "spawn_main" in " ".join(process.cmdline())  # this script names it too
+                last_steps = spawned and process.create_time() >= finish_since[0]
             except psutil.Error:
                 continue
             tree += rss
-            if spawned:
-                seen.add(process.pid)
-        stages_over = bool(stage_pids) and not (seen & stage_pids)
-        for process in [me, *me.children(recursive=True)]:
-            if process.pid not in seen:
-                continue
-            try:
-                rss = process.memory_info().rss
-            except psutil.Error:
-                continue
-            if stages_over and process.pid not in stage_pids:
-                finish += rss
-            else:
-                stage_pids.add(process.pid)
-                workers += rss
+            workers += rss if spawned and not last_steps else 0
+            finish += rss if last_steps else 0
         peak["tree"], peak["workers"] = max(peak["tree"], tree), max(peak["workers"], workers)
         peak["finish"] = max(peak["finish"], finish)
         if ticks % 10 == 0:
@@ -186,6 +173,12 @@ def sample():  # every process of the build: this one, its stage workers, Prefec
             timeline.flush()
         ticks += 1
         time.sleep(0.2)
+import drugdata.fresh_process as fresh_process
+_make = fresh_process.FreshProcess.__init__
+def _marked(self, *args, **kwargs):
+    finish_since[0] = min(finish_since[0], time.time())
+    _make(self, *args, **kwargs)
+fresh_process.FreshProcess.__init__ = _marked
 threading.Thread(target=sample, daemon=True).start()
 from drugdata.cli import prefect_environment
 prefect_environment()  # no telemetry, no analytics, a temporary local API

@@ -35,10 +35,10 @@ from drugdata import pipeline
 from drugdata.assemble import summarize
 from drugdata.batches import BatchContext, StagePool, auto_workers
 from drugdata.bulk import unpack
-from drugdata.cache import DocumentCache
+from drugdata.cache import DocumentCache, pipeline_fingerprint
 from drugdata.consolidate import consolidate
 from drugdata.fresh_process import FreshProcess
-from drugdata.lock import output_lock
+from drugdata.lock import held_fd, output_lock
 from drugdata.pipeline import DocState
 from drugdata.publish import DUCKDB_NAME, publish
 from drugdata.readers.metadata import load_manifest
@@ -117,7 +117,8 @@ def consolidate_tables(frames: dict[str, Any], into: Path, finisher: Sealed) -> 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def publish_release(frames: dict[str, Any], out_dir: Path, run_seconds: float,
                     keep: int | None, finisher: Sealed) -> dict[str, Any]:
-    return finisher.value.run(publish, frames, out_dir, run_seconds=run_seconds, keep=keep)
+    return finisher.value.run(publish, frames, out_dir, run_seconds=run_seconds, keep=keep,
+                              fingerprint=pipeline_fingerprint())  # this process's: the build's code
 
 
 _SOURCE_KEY = ("path", "sha256", "status", "reason")
@@ -252,7 +253,7 @@ def _build_locked(raw_dir: str, out_dir: str, batch_size: int, strict: bool,
             del summary, quarantine  # the task takes them out of their wrappers (see finish_tables)
             # the steps over the whole corpus run in a process of their own where the stages had
             # worker processes: their peak does not stack on what this process holds
-            finisher_process = FreshProcess(isolated=workers > 0)
+            finisher_process = FreshProcess(isolated=workers > 0, hold_fd=held_fd(Path(out_dir)))
             finisher = Sealed(finisher_process)
             frames = finish_tables(*sealed, spool, spool.folder / "tables", finisher)
             if strict:

@@ -3,36 +3,70 @@
 After the document stages the flow's process holds what it gathered (Prefect, the files'
 records: ~650 MiB at 100k documents), and the steps over the whole corpus (the spool's sorts,
 consolidation, publishing) each add 400-500 MiB on top: the flow peaked at 1.27 GiB at 100k.
-The same steps in a process of their own, started without the stages' libraries and records,
-peak at ~840 MiB (`bench/finish_scale.py`). One process serves every step in turn.
+The same steps in a process of their own, which holds none of the stages' records or models,
+peak at ~840 MiB (`bench/finish_scale.py`). One process serves every step in turn, and keeps
+the build's lock (a duplicate of its descriptor) for as long as it lives.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import reduction
 from typing import Any, TypeVar
 
-__all__ = ["FreshProcess", "stop"]
+__all__ = ["FreshProcess", "ProcessDied", "stop"]
 
 T = TypeVar("T")
 PARENT_POLL_S = 0.5
+_kept_open: list[int] = []  # in the child: descriptors it holds for as long as it lives
 
 
-def _exit_with_parent(parent: int) -> None:
-    """A step that outlives a killed build would go on writing to an output folder whose lock
-    the next build has taken over: the process ends as soon as its parent is gone."""
+class ProcessDied(RuntimeError):
+    """The process running a step died (killed, out of memory): a retry gets a new one."""
+
+
+class _Inherited:
+    """A file descriptor a spawned child inherits: the same open file, so the same `flock`."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def __reduce__(self) -> tuple[Callable[[Any], int], tuple[Any]]:
+        return _detach, (reduction.DupFd(self.fd),)  # while spawning: passed with the child's fds
+
+
+def _detach(dup: Any) -> int:
+    return int(dup.detach())
+
+
+def _start_child(parent: int, poll_s: float, held: int | None) -> None:
+    """In the child: Ctrl-C is for the build (which stops this process), the build's lock is
+    held for as long as the child lives, and the child ends as soon as its parent is gone: a
+    step that outlived a killed build would go on writing to the output folder, and the lock
+    it holds keeps the next build out until then."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if held is not None:
+        _kept_open.append(held)
 
     def watch() -> None:
         while os.getppid() == parent:
-            time.sleep(PARENT_POLL_S)
+            time.sleep(poll_s)
         os._exit(1)
 
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def _ended(code: int | None) -> str:
+    if code is None:
+        return "still running"
+    return f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit {code}"
 
 
 def stop(executor: ProcessPoolExecutor, terminate: bool = False) -> None:
@@ -46,21 +80,38 @@ def stop(executor: ProcessPoolExecutor, terminate: bool = False) -> None:
 class FreshProcess:
     """Calls functions in one spawned process, or in the calling one when not `isolated`
     (small builds, tests, a Dask runner: the start-up, ~2 s, would cost more than it saves).
-    Arguments and results travel pickled: pass paths and small frames, not rows."""
+    Arguments and results travel pickled: pass paths and small frames, not rows. `hold_fd`:
+    a lock's descriptor (`drugdata.lock.held_fd`) the process keeps open while it lives."""
 
-    def __init__(self, isolated: bool = True) -> None:
-        self._executor = (ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                                              initializer=_exit_with_parent, initargs=(os.getpid(),))
-                          if isolated else None)
+    def __init__(self, isolated: bool = True, hold_fd: int | None = None) -> None:
+        self._hold_fd = hold_fd
+        self._executor = self._start() if isolated else None
+
+    def _start(self) -> ProcessPoolExecutor:
+        held: Any = _Inherited(self._hold_fd) if self._hold_fd is not None else None  # an int in the child
+        return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_start_child,
+                                   initargs=(os.getpid(), PARENT_POLL_S, held))
 
     @property
     def isolated(self) -> bool:
         return self._executor is not None
 
     def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        if self._executor is None:
+        executor = self._executor
+        if executor is None:
             return fn(*args, **kwargs)
-        return self._executor.submit(fn, *args, **kwargs).result()
+        future = executor.submit(fn, *args, **kwargs)
+        processes = list(getattr(executor, "_processes", {}).values())
+        try:
+            return future.result()
+        except BrokenProcessPool as error:
+            for process in processes:
+                process.join(timeout=5)
+            how = ", ".join(_ended(process.exitcode) for process in processes) or "unknown"
+            stop(executor)
+            self._executor = self._start()  # a retry of the step gets a new process
+            raise ProcessDied(f"the process running {getattr(fn, '__name__', 'a step')} died ({how}; "
+                              "SIGKILL is often the kernel's out-of-memory killer)") from error
 
     def close(self, terminate: bool = False) -> None:
         """Stop the process: once idle, or at once with `terminate` (a failed or interrupted build)."""

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["LOCK_NAME", "LockBusy", "lock_holder", "output_lock"]
+__all__ = ["LOCK_NAME", "LockBusy", "held_fd", "lock_holder", "output_lock"]
 
 LOCK_NAME = ".lock"
 _POLL_SECONDS = 0.2
@@ -39,6 +39,15 @@ def lock_holder(out_dir: Path) -> dict[str, Any]:
         return dict(json.loads((out_dir / LOCK_NAME).read_text(encoding="utf-8") or "{}"))
     except (OSError, ValueError, TypeError):
         return {}
+
+
+def held_fd(out_dir: Path) -> int | None:
+    """The descriptor of the lock this process holds on `out_dir`, if any: a child process
+    that writes there keeps a duplicate open, so the lock outlives a killed build until the
+    child is gone too (`drugdata.fresh_process`)."""
+    with _guard:
+        entry = _held.get(out_dir.resolve() / LOCK_NAME)
+    return entry[0] if entry else None
 
 
 def _busy_message(out_dir: Path) -> str:

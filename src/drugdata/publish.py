@@ -320,16 +320,18 @@ def _stage(frames: dict[str, Frame], staging: Path, info: dict[str, Any],
 
 
 def publish(frames: dict[str, Frame], out_dir: Path, run_seconds: float | None = None,
-            keep: int | None = None) -> dict[str, Any]:
+            keep: int | None = None, fingerprint: str | None = None) -> dict[str, Any]:
     """Write a release and switch it in; returns what was published. A failure while writing
     (disk full) removes the partial release and raises PublishError; readers never see it.
-    The caller holds the output lock (`drugdata.lock`), so `current` does not move meanwhile."""
+    The caller holds the output lock (`drugdata.lock`), so `current` does not move meanwhile.
+    `fingerprint`: the pipeline's when the build started (default: now, in this process), so a
+    package changed during a long build does not stamp rows of the old code as the new's."""
     out_dir.mkdir(parents=True, exist_ok=True)
     created = datetime.now(UTC)
     build_id = created.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
     staging = out_dir / f".staging-{build_id}"
     info = {"build_id": build_id, "created_at": created.isoformat(), "schema_version": SCHEMA_VERSION,
-            "pipeline_version": PIPELINE_VERSION, "pipeline_fingerprint": pipeline_fingerprint()}
+            "pipeline_version": PIPELINE_VERSION, "pipeline_fingerprint": fingerprint or pipeline_fingerprint()}
     keep = keep_releases(keep)
     previous_id = current_release(out_dir)
     previous = out_dir / "releases" / previous_id if previous_id else None
