@@ -28,7 +28,6 @@ import random
 import re
 import resource
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -37,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from drugdata.evaluate.tac import label_sections
+from drugdata.fresh_process import how_it_ended
 
 REPO = Path(__file__).resolve().parents[1]
 TAC = REPO.parent / "shared" / "labels" / "tac2017_unannotated"
@@ -195,7 +195,7 @@ json.dump(result, open(sys.argv[4], "w"), default=str)
 def failure(returncode: int, log: str) -> str:
     """Why a build failed, in a line: how it ended (a signal by name: the kernel's OOM killer
     sends SIGKILL) and the last error its log names (the last line is often Prefect's)."""
-    ended = f"killed by {signal.Signals(-returncode).name}" if returncode < 0 else f"exit {returncode}"
+    ended = how_it_ended(returncode)
     lines = [line.strip() for line in log.splitlines() if line.strip()]
     errors = [line for line in lines if re.match(r"^[\w.]*(Error|Exception)\b", line)]
     return f"{ended}: {(errors or lines or ['no output'])[-1]}"[:300]

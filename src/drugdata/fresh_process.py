@@ -21,7 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import reduction
 from typing import Any, TypeVar
 
-__all__ = ["FreshProcess", "ProcessDied", "stop"]
+__all__ = ["FreshProcess", "ProcessDied", "how_it_ended", "stop"]
 
 T = TypeVar("T")
 PARENT_POLL_S = 0.5
@@ -63,7 +63,8 @@ def _start_child(parent: int, poll_s: float, held: int | None) -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def _ended(code: int | None) -> str:
+def how_it_ended(code: int | None) -> str:
+    """A process's exit code in words: a signal by name (SIGKILL: often the OOM killer)."""
     if code is None:
         return "still running"
     return f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit {code}"
@@ -107,7 +108,7 @@ class FreshProcess:
         except BrokenProcessPool as error:
             for process in processes:
                 process.join(timeout=5)
-            how = ", ".join(_ended(process.exitcode) for process in processes) or "unknown"
+            how = ", ".join(how_it_ended(process.exitcode) for process in processes) or "unknown"
             stop(executor)
             self._executor = self._start()  # a retry of the step gets a new process
             raise ProcessDied(f"the process running {getattr(fn, '__name__', 'a step')} died ({how}; "

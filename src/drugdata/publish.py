@@ -175,7 +175,11 @@ def batch_rows(files: list[Path], budget_bytes: int = 16 << 20, most: int = 50_0
     """Rows per batch for reading rows as wide as these files' (from their footers): 50,000
     documents are half a gigabyte of text, 50,000 adverse effects 11 MB. Not for sizing what
     is written: footers depend on how the rows were cut into files (see `group_rows`)."""
-    rows, size = parquet_size(files)
+    return _rows_within(budget_bytes, *parquet_size(files), most)
+
+
+def _rows_within(budget_bytes: int, rows: int, size: int, most: int) -> int:
+    """How many of `rows` rows totalling `size` bytes fit in `budget_bytes` (1 to `most`)."""
     return max(1, min(most, budget_bytes * rows // size)) if size else most
 
 
@@ -198,7 +202,7 @@ def group_rows(con: duckdb.DuckDBPyConnection, relation: str, table: str, where:
     found = con.execute(f"SELECT count(*), sum({' + '.join(terms)})::BIGINT FROM {relation} "
                         f"{'WHERE ' + where if where else ''}").fetchone()
     rows, size = (int(found[0]), int(found[1] or 0)) if found else (0, 0)
-    return max(1, min(most, budget_bytes * rows // size)) if size else most
+    return _rows_within(budget_bytes, rows, size, most)
 
 
 def sort_keys(table: str) -> list[str]:

@@ -68,10 +68,6 @@ class Spool:
                 pq.write_table(rows, self.folder / table / f"part-{self.parts:07d}.parquet")
         return [row for row in batch.quarantine if row.get("doc_id") not in repeated]
 
-    def finish(self, excluded_doc_ids: Iterable[str], into: Path) -> dict[str, Path]:
-        """One sorted Parquet file per table under `into`, without the excluded documents."""
-        return sort_parts(self.folder, excluded_doc_ids, into)
-
     def add_release_rows(self, release: Path, doc_ids: set[str]) -> list[dict[str, Any]]:
         """The rows of unchanged documents, copied from the release that has them (built by the
         same pipeline: see `reusable_release`); returns their quarantine rows. A document already
@@ -98,13 +94,13 @@ def sort_parts(folder: Path, excluded_doc_ids: Iterable[str], into: Path) -> dic
     into.mkdir(parents=True, exist_ok=True)
     con = duckdb_connect(temp_directory=folder / "duckdb-tmp")
     out: dict[str, Path] = {}
+    where = "doc_id NOT IN (SELECT doc_id FROM excluded)"
     try:
         con.register("excluded", pa.table({"doc_id": pa.array(sorted(excluded_doc_ids), pa.string())}))
         for table in ROW_TABLES:
             out[table] = into / f"{table}.parquet"
             parts = sorted((folder / table).glob("*.parquet"))
             relation = parquet_relation(folder / table, "*.parquet")
-            where = "doc_id NOT IN (SELECT doc_id FROM excluded)"
             write_sorted(con, relation, table, out[table], where=where,
                          rows_per_batch=group_rows(con, relation, table, where), passes=sort_passes(con, parts))
     finally:
