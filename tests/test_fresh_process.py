@@ -9,7 +9,7 @@ import time
 import psutil
 import pytest
 
-from drugdata.fresh_process import FreshProcess, ProcessDied
+from drugdata.fresh_process import FreshProcess, ProcessDied, _exit_code
 from drugdata.lock import LockBusy, output_lock
 
 
@@ -30,7 +30,7 @@ def test_steps_run_in_one_other_process_and_their_errors_come_back():
 _KILLED_PARENT = """
 import os, sys
 from pathlib import Path
-from drugdata.fresh_process import FreshProcess, ProcessDied
+from drugdata.fresh_process import FreshProcess, ProcessDied, _exit_code
 from drugdata.lock import LockBusy, output_lock
 process = FreshProcess()
 Path(sys.argv[1]).write_text(str(process.run(os.getpid)))
@@ -75,6 +75,28 @@ def test_a_step_whose_process_died_says_how_and_the_next_one_gets_a_new_process(
     finally:
         process.close()
 
+
+
+class _ReapedByAnotherThread:
+    """A dead pool process whose status the pool's own thread is collecting: `join` returns
+    at once (its `waitpid` found nothing to reap) and the code appears a moment later."""
+
+    def __init__(self, unset_reads: int) -> None:
+        self.unset_reads = unset_reads
+
+    def join(self, timeout: float | None = None) -> None:
+        pass
+
+    @property
+    def exitcode(self) -> int | None:
+        self.unset_reads -= 1
+        return None if self.unset_reads >= 0 else -9
+
+
+def test_the_exit_code_is_read_once_the_pools_thread_has_reaped_the_process():
+    """CI once saw "died (still running ...)" for a process that had called os._exit(3)."""
+    assert _exit_code(_ReapedByAnotherThread(unset_reads=3)) == -9
+    assert _exit_code(_ReapedByAnotherThread(unset_reads=10**9), timeout_s=0.2) is None
 
 _KILLED_WHILE_LOCKED = """
 import os, sys

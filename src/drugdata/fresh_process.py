@@ -70,6 +70,15 @@ def how_it_ended(code: int | None) -> str:
     return f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit {code}"
 
 
+def _exit_code(process: Any, timeout_s: float = 5.0) -> int | None:
+    """The exit code of a pool's dead process. The pool's own thread reaps it at the same time,
+    and a `join` that loses that race returns with the code still unset: poll until it is."""
+    deadline = time.monotonic() + timeout_s
+    while process.exitcode is None and time.monotonic() < deadline:
+        process.join(timeout=0.05)
+    return process.exitcode
+
+
 def stop(executor: ProcessPoolExecutor, terminate: bool = False) -> None:
     """Shut a process pool down once its work is done, or at once with `terminate`."""
     if terminate:
@@ -106,9 +115,7 @@ class FreshProcess:
         try:
             return future.result()
         except BrokenProcessPool as error:
-            for process in processes:
-                process.join(timeout=5)
-            how = ", ".join(how_it_ended(process.exitcode) for process in processes) or "unknown"
+            how = ", ".join(how_it_ended(_exit_code(process)) for process in processes) or "unknown"
             stop(executor)
             self._executor = self._start()  # a retry of the step gets a new process
             raise ProcessDied(f"the process running {getattr(fn, '__name__', 'a step')} died ({how}; "
