@@ -88,15 +88,13 @@ def step(name, fn):
 from drugdata.assemble import Summary
 from drugdata.consolidate import consolidate
 from drugdata.publish import publish
-from drugdata.spool import Spool, finish
-spool = Spool.__new__(Spool)  # the parts prepare() wrote, as the stages leave them
-spool.folder, spool.parts, spool.doc_ids = work / "spool", 0, set()
-def records():  # what `summarize` leaves of every file's record
+from drugdata.spool import finish, save_summary
+spool = work / "spool"  # the parts prepare() wrote, as the stages leave them
+def records():  # what `summarize_files` leaves of every file's record
     rows = {t: pq.read_table(work / f"{t}.parquet").to_pylist() for t in ("sources", "drugs", "quarantine")}
-    return Summary(rows["sources"], rows["drugs"], rows["quarantine"], set())
-summary = step("file records", records)
-frames = step("finish (pandera, sort)", lambda: finish(summary, spool, [], work / "tables"))
-del summary
+    save_summary(spool, Summary(rows["sources"], rows["drugs"], rows["quarantine"], set()))
+step("file records", records)
+frames = step("finish (pandera, sort)", lambda: finish(spool, [], work / "tables"))
 frames = step("consolidate", lambda: consolidate(frames, work / "consolidated"))
 result = step("publish", lambda: publish(frames, out))
 json.dump({"steps": steps, "row_counts": result["row_counts"], "peak_rss_mib": round(me.memory_info().rss / 2**20)},

@@ -16,7 +16,7 @@ import os
 import shutil
 import time
 import uuid
-from collections import deque
+from collections import Counter, deque
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,6 @@ from prefect.context import get_run_context
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from drugdata import pipeline
-from drugdata.assemble import summarize
 from drugdata.batches import BatchContext, StagePool, auto_workers
 from drugdata.bulk import unpack
 from drugdata.cache import DocumentCache, pipeline_fingerprint
@@ -43,7 +42,7 @@ from drugdata.pipeline import DocState
 from drugdata.publish import DUCKDB_NAME, publish
 from drugdata.readers.metadata import load_manifest
 from drugdata.releases import build_markdown
-from drugdata.spool import Spool, finish, release_doc_ids, reusable_release
+from drugdata.spool import Files, Spool, finish, release_doc_ids, reusable_release, summarize_files
 
 MAX_BATCHES_IN_FLIGHT = 4  # submitted ahead of the one being gathered (at least workers + 2); bounds memory
 # Prefect's thread pool is unbounded by default: a thread per waiting task, each with its own
@@ -100,13 +99,18 @@ def account_other_files(raw_root: Path, paths: list[str]) -> list[DocState]:
 
 
 @task(cache_policy=NO_CACHE)
-def finish_tables(summary: Sealed, quarantine: Sealed, spool: Spool, into: Path,
-                  finisher: Sealed) -> dict[str, Any]:
+def summarize_records(spool: Spool, previous: Path | None, finisher: Sealed) -> Files:
+    """The files' records, logged by the spool, read back in the finisher's process: this one
+    never holds a record per file."""
+    return finisher.value.run(summarize_files, spool.folder, previous)
+
+
+@task(cache_policy=NO_CACHE)
+def finish_tables(quarantine: Sealed, spool: Spool, into: Path, finisher: Sealed) -> dict[str, Any]:
     """sources, drugs and quarantine from the files' records; the per-document tables from the
-    spool, sorted by the finisher's process. Takes the records out of their wrappers: Prefect
-    keeps a task's arguments for the flow run, and those of 100k files are ~200 MB the steps
-    after this do not need."""
-    return finish(summary.take(), spool, quarantine.take(), into, run=finisher.value.run)
+    spool, sorted. Takes the quarantine rows out of their wrapper: Prefect keeps a task's
+    arguments for the flow run."""
+    return finisher.value.run(finish, spool.folder, quarantine.take(), into)
 
 
 @task(cache_policy=NO_CACHE)
@@ -119,19 +123,6 @@ def publish_release(frames: dict[str, Any], out_dir: Path, run_seconds: float,
                     keep: int | None, finisher: Sealed) -> dict[str, Any]:
     return finisher.value.run(publish, frames, out_dir, run_seconds=run_seconds, keep=keep,
                               fingerprint=pipeline_fingerprint())  # this process's: the build's code
-
-
-_SOURCE_KEY = ("path", "sha256", "status", "reason")
-
-
-def _nothing_changed(previous: Path, sources: list[dict[str, Any]]) -> bool:
-    """True when every file is as the previous release saw it (same paths, contents, statuses):
-    that release is then exactly what this build would publish (same pipeline, see
-    `reusable_release`), so no new one is written. Pages whose rows had to be read again show
-    up here only if their status changed, which is why `reused` is not needed."""
-    old = pq.read_table(previous / "parquet" / "sources.parquet", columns=list(_SOURCE_KEY)).to_pylist()
-    key = lambda row: tuple(row.get(column) for column in _SOURCE_KEY)
-    return sorted(map(key, old), key=str) == sorted(map(key, sources), key=str)
 
 
 def _kept_release(release: Path) -> dict[str, Any]:
@@ -221,9 +212,10 @@ def _build_locked(raw_dir: str, out_dir: str, batch_size: int, strict: bool,
 
     finisher_process: FreshProcess | None = None
     try:
-        states: list[DocState] = account_other_files(raw_root, pipeline.discover_other(raw_root))
-        states += unpacked.containers
+        spool.add_records(account_other_files(raw_root, pipeline.discover_other(raw_root)))
+        spool.add_records(unpacked.containers)
         quarantine: list[dict[str, Any]] = []
+        cached = 0  # documents restored from the cache
         progress = _Progress(logger, len(paths))
         while batches and len(in_flight) < limit:
             submit_next()
@@ -234,43 +226,41 @@ def _build_locked(raw_dir: str, out_dir: str, batch_size: int, strict: bool,
             while batches and len(in_flight) < limit:
                 submit_next()
             tabulated, corrupt = done.tabulated, corrupt + done.cache.corrupt
-            quarantine += spool.add(tabulated)  # one writer, in batch order
-            states.extend(tabulated.states)
+            quarantine += spool.add(tabulated)  # one writer, in batch order; the files' records too
+            cached += sum(state.cached for state in tabulated.states)
             reused |= {s.source["doc_id"] for s in tabulated.states if s.from_release and s.ok}
             progress.add(len(batch))
         pool.close()
-        summary = summarize(states)
-        cached = sum(state.cached for state in states)
-        del states  # a record per file (~1.8 KB): the summary holds what the rest needs
-        if previous is not None and not strict and _nothing_changed(previous, summary.sources):
+        # the steps over the whole corpus run in a process of their own where the stages had
+        # worker processes: their peak does not stack on what this process holds
+        finisher_process = FreshProcess(isolated=workers > 0, hold_fd=held_fd(Path(out_dir)))
+        finisher = Sealed(finisher_process)
+        files = summarize_records(spool, None if strict else previous, finisher)
+        statuses = files.statuses
+        if files.unchanged and previous is not None:
             logger.info("Nothing changed since release %s: it stays current", previous.name)
             result = _kept_release(previous)
-            statuses = [row["status"] for row in summary.sources]
         else:
             if previous is not None:
                 quarantine += spool.add_release_rows(previous, reused)
-            sealed = Sealed(summary), Sealed(quarantine)
-            del summary, quarantine  # the task takes them out of their wrappers (see finish_tables)
-            # the steps over the whole corpus run in a process of their own where the stages had
-            # worker processes: their peak does not stack on what this process holds
-            finisher_process = FreshProcess(isolated=workers > 0, hold_fd=held_fd(Path(out_dir)))
-            finisher = Sealed(finisher_process)
-            frames = finish_tables(*sealed, spool, spool.folder / "tables", finisher)
+            sealed = Sealed(quarantine)
+            del quarantine  # the task takes the rows out of their wrapper (see finish_tables)
+            frames = finish_tables(sealed, spool, spool.folder / "tables", finisher)
             if strict:
                 pipeline.refuse_quarantine(frames["quarantine"])
             frames = consolidate_tables(frames, spool.folder / "consolidated", finisher)
             result = publish_release(frames, Path(out_dir).resolve(), time.perf_counter() - started, keep_releases,
                                      finisher)
-            finisher_process.close()
-            statuses = pq.read_table(frames["sources"], columns=["status"]).column(0).to_pylist()
+            statuses = Counter(pq.read_table(frames["sources"], columns=["status"]).column(0).to_pylist())
+        finisher_process.close()
         result.update(
-            documents_read=statuses.count("ok"),
-            documents_quarantined=statuses.count("quarantined"),
-            documents_duplicate=statuses.count("duplicate"),
-            metadata_files=statuses.count("metadata"),
+            documents_read=statuses.get("ok", 0),
+            documents_quarantined=statuses.get("quarantined", 0),
+            documents_duplicate=statuses.get("duplicate", 0),
+            metadata_files=statuses.get("metadata", 0),
             cache={"reused": cached, "read": len(paths) - cached,
                    "corrupt_rebuilt": corrupt, "rows_from_previous_release": len(reused)},
-            files_seen=len(statuses),
+            files_seen=sum(statuses.values()),
             seconds=round(time.perf_counter() - started, 2),
         )
         logger.info("Published %s: %s", result["build_id"], result["row_counts"])

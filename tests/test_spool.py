@@ -9,10 +9,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from drugdata import pipeline
-from drugdata.assemble import ROW_TABLES, build_tables, summarize, tabulate
+from drugdata.assemble import ROW_TABLES, build_tables, slim, tabulate
 from drugdata.consolidate import consolidate
 from drugdata.publish import publish, to_arrow
-from drugdata.spool import Spool, finish
+from drugdata.spool import Spool, finish, records, summarize_files
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -39,14 +39,15 @@ def raw(tmp_path_factory) -> Path:
 def test_spooled_tables_equal_the_tables_built_in_memory(raw, tmp_path, batch_size):
     states = pipeline.run_folder(raw)
     expected = build_tables(states)
-    spool, kept, quarantine = Spool(tmp_path / "spool"), [], []
+    spool, quarantine = Spool(tmp_path / "spool"), []
     pages = [s for s in states if s.source["status"] != "metadata"]
     for i in range(0, len(pages), batch_size):
-        batch = tabulate(pages[i:i + batch_size])
-        quarantine += spool.add(batch.to_arrow())
-        kept += batch.states
-    kept += [s for s in states if s.source["status"] == "metadata"]
-    frames = finish(summarize(kept), spool, quarantine, tmp_path / "tables")
+        quarantine += spool.add(tabulate(pages[i:i + batch_size]).to_arrow())
+    spool.add_records(s for s in states if s.source["status"] == "metadata")
+    assert sorted(s.source["path"] for s in records(spool.folder)) == sorted(s.source["path"] for s in states)
+    files = summarize_files(spool.folder)
+    assert not files.unchanged and files.statuses["duplicate"] == 2 and sum(files.statuses.values()) == len(states)
+    frames = finish(spool.folder, quarantine, tmp_path / "tables")
     assert set(pq.read_table(frames["sources"]).column("status").to_pylist()) >= {"ok", "duplicate"}
     for table in (*ROW_TABLES, "sources", "drugs"):
         assert pq.read_table(frames[table]).equals(to_arrow(table, expected[table])), table
@@ -71,8 +72,10 @@ def test_release_rows_of_a_document_spooled_fresh_are_not_copied_again(raw, tmp_
     pages = [s for s in states if s.source["status"] != "metadata"]
     spool, quarantine = Spool(tmp_path / "spool"), []
     quarantine += spool.add(tabulate(pages[:2]).to_arrow())
+    spool.add_records(slim(s) for s in pages[2:] + [s for s in states if s.source["status"] == "metadata"])
     quarantine += spool.add_release_rows(release, set(expected["documents"]["doc_id"]))
-    frames = finish(summarize(states), spool, quarantine, tmp_path / "tables")
+    assert summarize_files(spool.folder, release).unchanged  # the files the release was built from
+    frames = finish(spool.folder, quarantine, tmp_path / "tables")
     for table in (*ROW_TABLES, "sources", "drugs"):
         assert pq.read_table(frames[table]).equals(to_arrow(table, expected[table])), table
     assert frames["quarantine"].equals(expected["quarantine"])

@@ -1,8 +1,11 @@
 """The per-document tables on disk while a build runs, so memory does not grow with the corpus.
 
-Each batch's validated rows are appended as one Parquet part per table (`add`); at the end each
-table is written once, sorted and in the contract's schema, leaving out duplicate and superseded
-documents (`finish`). DuckDB does the sorting and spills to disk past its memory limit.
+Each batch's validated rows are appended as one Parquet part per table (`add`), and its files'
+small records (`assemble.slim`) to a log beside them: at 100k files those records had made the
+flow's process grow by ~290 MiB. `summarize_files` reads the log once the stages are done;
+`finish` then writes each table once, sorted and in the contract's schema, leaving out
+duplicate and superseded documents. Both are functions of the folder, so they can run in a
+fresh process (`drugdata.fresh_process`). DuckDB does the sorting and spills to disk past its memory limit.
 Parts are written by the flow's own process in batch order: one writer, and the first path of a
 content wins as in `assemble.tabulate`. A document's rows are spooled once (from a batch or from
 the release), so no row has a second copy to drop at the end: a `row_number()` window over a
@@ -12,8 +15,11 @@ whole table to find one held every key in memory and failed at 100k documents.
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +27,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from drugdata.assemble import ROW_TABLES, Summary, Tabulated, file_tables
+from drugdata.assemble import ROW_TABLES, Summary, Tabulated, file_tables, summarize
 from drugdata.cache import pipeline_fingerprint
 from drugdata.contracts import DOCUMENT_TABLES
 from drugdata.engine import duckdb_connect, parquet_relation
+from drugdata.pipeline import DocState
 from drugdata.publish import (
     Frame,
     batch_rows,
@@ -36,8 +43,11 @@ from drugdata.publish import (
 )
 from drugdata.schema_export import arrow_schema
 
-__all__ = ["Spool", "copy_rows", "finish", "release_doc_ids", "reusable_release", "sort_parts"]
+__all__ = ["Files", "Spool", "copy_rows", "finish", "records", "release_doc_ids", "reusable_release",
+           "same_files", "save_summary", "sort_parts", "summarize_files"]
 
+RECORDS = "records.pickle"  # the files' records, one pickled list per batch
+SUMMARY = "summary.pickle"  # what `summarize_files` made of them, for `finish`
 
 
 class Spool:
@@ -53,8 +63,10 @@ class Spool:
             pq.write_table(arrow_schema(table).empty_table(), folder / table / "empty.parquet")
 
     def add(self, batch: Tabulated) -> list[dict[str, Any]]:
-        """Write a batch's rows; returns its quarantine rows. A content already spooled from an
-        earlier batch (an identical page under another path) is not written twice."""
+        """Write a batch's rows and its files' records; returns its quarantine rows. A content
+        already spooled from an earlier batch (an identical page under another path) is not
+        written twice."""
+        self.add_records(batch.states)
         tables = batch.arrow or batch.to_arrow().arrow
         batch_ids = set(tables["documents"].column("doc_id").to_pylist())
         repeated = batch_ids & self.doc_ids
@@ -67,6 +79,11 @@ class Spool:
             if rows.num_rows:
                 pq.write_table(rows, self.folder / table / f"part-{self.parts:07d}.parquet")
         return [row for row in batch.quarantine if row.get("doc_id") not in repeated]
+
+    def add_records(self, states: Iterable[DocState]) -> None:
+        """Log the records of files that have no rows (metadata, containers, unreadable files)."""
+        with open(self.folder / RECORDS, "ab") as log:
+            pickle.dump(list(states), log, protocol=pickle.HIGHEST_PROTOCOL)
 
     def add_release_rows(self, release: Path, doc_ids: set[str]) -> list[dict[str, Any]]:
         """The rows of unchanged documents, copied from the release that has them (built by the
@@ -149,23 +166,64 @@ def release_doc_ids(release: Path) -> set[str]:
     return set(pq.read_table(release / "parquet" / "documents.parquet", columns=["doc_id"]).column(0).to_pylist())
 
 
-def _call(fn: Callable[..., Any], *args: Any) -> Any:
-    return fn(*args)
+def records(folder: Path) -> Iterator[DocState]:
+    """Every file's record logged in a spool folder, batch by batch."""
+    if not (folder / RECORDS).exists():
+        return
+    with open(folder / RECORDS, "rb") as log:
+        while True:
+            try:
+                yield from pickle.load(log)
+            except EOFError:
+                return
 
 
-def finish(summary: Summary, spool: Spool, quarantine: list[dict[str, Any]], into: Path,
-           run: Callable[..., Any] | None = None) -> dict[str, Frame]:
-    """Every per-document table as a sorted Parquet file under `into`, but `quarantine`, which
-    stays in memory (consolidation adds to it). `sources` and `drugs` come from `summarize` over
-    every file's record: written out, they no longer sit in the build's process (~185 MB of
-    pandas at 100k files) while consolidation and publishing run. `summary`'s row lists are
-    emptied once validated: at 100k files they are ~250 MiB of dicts, which sat in the process
-    through the sorts (peak 964 MiB in `bench/finish_scale.py`, 800 without). `run` calls the
-    sorts (`FreshProcess.run`: in a process of their own); by default in this one."""
+_SOURCE_KEY = ("path", "sha256", "status", "reason")
+
+
+def same_files(release: Path, sources: list[dict[str, Any]]) -> bool:
+    """True when every file is as `release` saw it (same paths, contents, statuses): that
+    release is then exactly what this build would publish (same pipeline, see
+    `reusable_release`). Pages whose rows had to be read again show up here only if their status
+    changed, which is why the reused documents are not compared."""
+    old = pq.read_table(release / "parquet" / "sources.parquet", columns=list(_SOURCE_KEY)).to_pylist()
+    key = lambda row: tuple(row.get(column) for column in _SOURCE_KEY)
+    return sorted(map(key, old), key=str) == sorted(map(key, sources), key=str)
+
+
+@dataclass(frozen=True)
+class Files:
+    """What a build needs to know of its files' records without holding them."""
+
+    statuses: dict[str, int]  # files per `sources` status
+    unchanged: bool  # every file as the release compared with saw it
+
+
+def save_summary(folder: Path, summary: Summary) -> None:
+    with open(folder / SUMMARY, "wb") as out:
+        pickle.dump(summary, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def summarize_files(folder: Path, release: Path | None = None) -> Files:
+    """`summarize` over every file's logged record, kept beside the spool for `finish`; whether
+    `release` (when given) saw the same files."""
+    summary = summarize(records(folder))
+    save_summary(folder, summary)
+    return Files(dict(Counter(row["status"] for row in summary.sources)),
+                 release is not None and same_files(release, summary.sources))
+
+
+def finish(folder: Path, quarantine: list[dict[str, Any]], into: Path) -> dict[str, Frame]:
+    """Every table of a spool folder summarized by `summarize_files` as a sorted Parquet file
+    under `into`, but `quarantine`, which stays in memory (consolidation adds to it). `sources`
+    and `drugs` are written out first, so their rows (~185 MB of pandas at 100k files) do not
+    sit in the process through the sorts; so are the summary's row lists, ~250 MiB of dicts
+    at 100k (the step's peak in `bench/finish_scale.py`: 964 MiB with them, 800 without)."""
+    with open(folder / SUMMARY, "rb") as saved:
+        summary: Summary = pickle.load(saved)
     in_memory = file_tables(summary, quarantine)
     excluded = summary.excluded_doc_ids
-    for rows in (summary.sources, summary.drugs, summary.quarantine):
-        rows.clear()
+    del summary
     frames: dict[str, Frame] = {"quarantine": in_memory.pop("quarantine")}
     into.mkdir(parents=True, exist_ok=True)
     for table, frame in in_memory.items():
@@ -173,5 +231,5 @@ def finish(summary: Summary, spool: Spool, quarantine: list[dict[str, Any]], int
         with parquet_writer(frames[table], arrow_schema(table)) as writer:
             writer.write_table(to_arrow(table, frame))
     del in_memory
-    frames.update((run or _call)(sort_parts, spool.folder, excluded, into))
+    frames.update(sort_parts(folder, excluded, into))
     return {name: frames[name] for name in DOCUMENT_TABLES}
