@@ -80,7 +80,7 @@ class Sealed:
         """The value, leaving the wrapper empty. Prefect keeps references to task results for the
         flow run: with each batch's tables left inside, the flow process grew ~30 KB a label
         document (measured with tracemalloc: memory unpickled from the workers, never freed);
-        emptied, it stays flat but for the files' records."""
+        emptied, it stays flat (the files' records go to the spool's log)."""
         value, self.value = self.value, None
         return value
 

@@ -63,6 +63,10 @@ def test_the_build_reports_bad_pages_and_strict_mode_refuses_them(nasty, prefect
     printed = capsys.readouterr().out
     n_quarantined = sum(status == "quarantined" for status, _ in expected.values())
     assert f"documents quarantined:  {n_quarantined}" in printed
+    current = (root / "out" / "current").resolve()
+    assert main(["build", "--strict", "--raw", str(root / "raw"), "--out", str(root / "out")]) == 1
+    assert "quarantined in strict mode" in capsys.readouterr().err  # nothing changed, still refused
+    assert (root / "out" / "current").resolve() == current
     assert main(["build", "--strict", "--raw", str(root / "raw"), "--out", str(root / "strict")]) == 1
     assert "quarantined in strict mode, nothing published" in capsys.readouterr().err
     assert not (root / "strict" / "current").exists()

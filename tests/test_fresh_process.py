@@ -30,7 +30,7 @@ def test_steps_run_in_one_other_process_and_their_errors_come_back():
 _KILLED_PARENT = """
 import os, sys
 from pathlib import Path
-from drugdata.fresh_process import FreshProcess, ProcessDied, _exit_code
+from drugdata.fresh_process import FreshProcess, ProcessDied
 from drugdata.lock import LockBusy, output_lock
 process = FreshProcess()
 Path(sys.argv[1]).write_text(str(process.run(os.getpid)))
@@ -74,7 +74,6 @@ def test_a_step_whose_process_died_says_how_and_the_next_one_gets_a_new_process(
         assert process.run(os.getpid) not in (first, second, os.getpid())
     finally:
         process.close()
-
 
 
 class _ReapedByAnotherThread:

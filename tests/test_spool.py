@@ -128,3 +128,19 @@ def test_release_rows_are_copied_a_row_group_at_a_time(tmp_path):
     copied = pq.read_table(tmp_path / "copy.parquet")
     expected = pq.read_table(release).filter(pa.array([i % 10 > 0 for i in range(9000)]))
     assert copied.num_rows == 8100 and copied.equals(expected)
+
+
+def test_a_truncated_records_log_fails_instead_of_losing_files(raw, tmp_path):
+    import pickle
+
+    from drugdata.spool import RECORDS
+
+    states = [slim(s) for s in pipeline.run_folder(raw)]
+    spool = Spool(tmp_path / "spool")
+    spool.add_records(states[:2])
+    spool.add_records(states[2:])
+    assert [s.source for s in records(spool.folder)] == [s.source for s in states]
+    log = spool.folder / RECORDS
+    log.write_bytes(log.read_bytes()[:-5])  # the last batch half written
+    with pytest.raises((EOFError, pickle.UnpicklingError)):
+        list(records(spool.folder))

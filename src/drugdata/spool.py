@@ -15,6 +15,7 @@ whole table to find one held every key in memory and failed at 100k documents.
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import shutil
 from collections import Counter
@@ -81,7 +82,8 @@ class Spool:
         return [row for row in batch.quarantine if row.get("doc_id") not in repeated]
 
     def add_records(self, states: Iterable[DocState]) -> None:
-        """Log the records of files that have no rows (metadata, containers, unreadable files)."""
+        """Log files' records (`assemble.slim`): a batch's, and those of files that have no rows
+        (metadata, containers, files no reader takes)."""
         with open(self.folder / RECORDS, "ab") as log:
             pickle.dump(list(states), log, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -171,11 +173,9 @@ def records(folder: Path) -> Iterator[DocState]:
     if not (folder / RECORDS).exists():
         return
     with open(folder / RECORDS, "rb") as log:
-        while True:
-            try:
-                yield from pickle.load(log)
-            except EOFError:
-                return
+        size = os.fstat(log.fileno()).st_size
+        while log.tell() < size:  # a truncated last batch raises, never ends the log early
+            yield from pickle.load(log)
 
 
 _SOURCE_KEY = ("path", "sha256", "status", "reason")
@@ -200,17 +200,21 @@ class Files:
 
 
 def save_summary(folder: Path, summary: Summary) -> None:
-    with open(folder / SUMMARY, "wb") as out:
+    partial = folder / (SUMMARY + ".partial")  # a process killed while writing leaves no summary
+    with open(partial, "wb") as out:
         pickle.dump(summary, out, protocol=pickle.HIGHEST_PROTOCOL)
+    partial.replace(folder / SUMMARY)
 
 
 def summarize_files(folder: Path, release: Path | None = None) -> Files:
-    """`summarize` over every file's logged record, kept beside the spool for `finish`; whether
-    `release` (when given) saw the same files."""
+    """`summarize` over every file's logged record; whether `release` (when given) saw the
+    same files. Unless it did, the summary is kept beside the spool for `finish`."""
     summary = summarize(records(folder))
-    save_summary(folder, summary)
-    return Files(dict(Counter(row["status"] for row in summary.sources)),
-                 release is not None and same_files(release, summary.sources))
+    files = Files(dict(Counter(row["status"] for row in summary.sources)),
+                  release is not None and same_files(release, summary.sources))
+    if not files.unchanged:
+        save_summary(folder, summary)
+    return files
 
 
 def finish(folder: Path, quarantine: list[dict[str, Any]], into: Path) -> dict[str, Frame]:
