@@ -149,7 +149,10 @@ me = psutil.Process()
 peak = {"tree": 0, "workers": 0, "finish": 0}
 timeline = open(sys.argv[5], "w")  # when the peaks happen: the workers' RSS drops to 0 when the stages end
 timeline.write("seconds\tflow_mib\tworkers_mib\tfinish_mib\tall_mib\n")
-finish_since = [float("inf")]  # when the build made its process for the last steps (spawned after this)
+# the build's processes when it made the one for the last steps (spawned after this): a pid not
+# among them is that process. Not by start time: psutil's create_time counts from a boot time
+# rounded to the second, and read as before the FreshProcess was made (the finish column stayed 0)
+before_finish: list[set[int] | None] = [None]
 def sample():  # every process of the build: this one, its stage workers, Prefect's temporary server
     ticks = 0
     while True:
@@ -158,7 +161,7 @@ def sample():  # every process of the build: this one, its stage workers, Prefec
             try:
                 rss = process.memory_info().rss
                 spawned = process.pid != me.pid and "spawn_main" in " ".join(process.cmdline())  # this script names it too
-                last_steps = spawned and process.create_time() >= finish_since[0]
+                last_steps = spawned and before_finish[0] is not None and process.pid not in before_finish[0]
             except psutil.Error:
                 continue
             tree += rss
@@ -176,7 +179,8 @@ def sample():  # every process of the build: this one, its stage workers, Prefec
 import drugdata.fresh_process as fresh_process
 _make = fresh_process.FreshProcess.__init__
 def _marked(self, *args, **kwargs):
-    finish_since[0] = min(finish_since[0], time.time())
+    if before_finish[0] is None:
+        before_finish[0] = {child.pid for child in me.children(recursive=True)}
     _make(self, *args, **kwargs)
 fresh_process.FreshProcess.__init__ = _marked
 threading.Thread(target=sample, daemon=True).start()

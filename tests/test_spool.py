@@ -12,7 +12,7 @@ from drugdata import pipeline
 from drugdata.assemble import ROW_TABLES, build_tables, slim, tabulate
 from drugdata.consolidate import consolidate
 from drugdata.publish import publish, to_arrow
-from drugdata.spool import Spool, finish, records, summarize_files
+from drugdata.spool import SUMMARY, Spool, finish, records, summarize_files
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -75,6 +75,8 @@ def test_release_rows_of_a_document_spooled_fresh_are_not_copied_again(raw, tmp_
     spool.add_records(slim(s) for s in pages[2:] + [s for s in states if s.source["status"] == "metadata"])
     quarantine += spool.add_release_rows(release, set(expected["documents"]["doc_id"]))
     assert summarize_files(spool.folder, release).unchanged  # the files the release was built from
+    assert not (spool.folder / SUMMARY).exists()  # a build that keeps the release needs none
+    assert not summarize_files(spool.folder).unchanged
     frames = finish(spool.folder, quarantine, tmp_path / "tables")
     for table in (*ROW_TABLES, "sources", "drugs"):
         assert pq.read_table(frames[table]).equals(to_arrow(table, expected[table])), table
