@@ -321,7 +321,7 @@ def markdown(results: list[dict[str, Any]], task_cost: float) -> str:
               f"{platform.system()} {platform.release()}. An empty Prefect task run costs "
               f"{task_cost * 1000:.1f} ms here."), "",
              ("Peak RSS: of the flow's process; of its stage worker processes together; of the process that "
-              "runs the last steps (sorts, consolidation, publishing) where the stages had workers; of every "
+              "runs the last steps (summarizing the files, sorts, consolidation, publishing) where the stages had workers; of every "
               "process of the build (the flow, its workers and Prefect's temporary server), sampled every 0.2 s."), "",
              ("| documents | run | wall s | in flow s | docs/s after start-up | peak RSS MiB: flow | workers | finish "
               "| all | documents read again |"),
