@@ -32,7 +32,7 @@ from prefect.context import get_run_context
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from drugdata import pipeline
-from drugdata.batches import BatchContext, StagePool, auto_workers
+from drugdata.batches import BatchContext, StagePool, auto_workers, write_ids
 from drugdata.bulk import unpack
 from drugdata.cache import DocumentCache, pipeline_fingerprint
 from drugdata.consolidate import consolidate
@@ -191,9 +191,9 @@ def _build_locked(raw_dir: str, out_dir: str, batch_size: int, strict: bool,
     spool = Spool(Path(out_dir).resolve() / f".spool-{uuid.uuid4().hex[:8]}")
     previous = None if full else reusable_release(Path(out_dir).resolve())
     # what every batch needs: metadata rows, documents in the release, bulk records
-    context = Sealed(BatchContext(raw_root, Path(out_dir).resolve(), not full, load_manifest(raw_root),
-                                  frozenset(release_doc_ids(previous)) if previous else frozenset(),
-                                  unpacked.locations))
+    context = BatchContext(raw_root, Path(out_dir).resolve(), not full, load_manifest(raw_root),
+                           write_ids(release_doc_ids(previous), spool.folder / "release_ids.txt") if previous else None,
+                           unpacked.locations)
     reused: set[str] = set()  # documents whose rows are copied from the previous release
     corrupt = 0  # cache entries found corrupt (and rebuilt) by the batches
     in_flight: deque[tuple[list[str], Any]] = deque()
@@ -208,7 +208,7 @@ def _build_locked(raw_dir: str, out_dir: str, batch_size: int, strict: bool,
 
     def submit_next() -> None:
         batch = batches.popleft()
-        in_flight.append((batch, document_batch.submit(batch, context, sealed_pool)))
+        in_flight.append((batch, document_batch.submit(batch, Sealed(context.for_paths(batch)), sealed_pool)))
 
     finisher_process: FreshProcess | None = None
     try:

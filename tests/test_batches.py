@@ -3,13 +3,14 @@ dies costs its batch one retry (not the build), and each batch reports its cache
 
 import dataclasses
 import os
+import pickle
 import shutil
 import signal
 from pathlib import Path
 
 import pytest
 
-from drugdata.batches import BatchContext, StagePool, auto_workers, run_batch
+from drugdata.batches import BatchContext, StagePool, auto_workers, run_batch, write_ids
 
 REPO = Path(__file__).resolve().parents[1]
 PAGES = ["mednook/baclofen.txt", "rxbriefs/tizanidine.txt"]
@@ -65,3 +66,25 @@ def test_workers_only_for_more_than_a_couple_of_batches():
     assert auto_workers(10, 16) == 0 and auto_workers(32, 16) == 0
     cores = os.cpu_count() or 1
     assert auto_workers(2208, 64) == (min(cores, 35) if cores > 1 else 0)
+
+
+def test_a_batch_carries_the_metadata_of_its_own_paths_only(context):
+    def sent(rows: int) -> int:
+        manifest = {f"page-{i}.txt": {"url": f"https://example.org/{i}"} for i in range(rows)}
+        manifest[PAGES[0]] = {"publisher": "Med Nook"}
+        whole = dataclasses.replace(context, manifest=manifest, locations={p: Path(f"/unpacked/{p}") for p in manifest})
+        one = whole.for_paths(PAGES)
+        assert one.manifest == {PAGES[0]: {"publisher": "Med Nook"}} and set(one.locations) == {PAGES[0]}
+        return len(pickle.dumps(one))
+
+    assert sent(10) == sent(10_000)  # what travels with a batch does not grow with the corpus
+
+
+def test_documents_the_release_holds_come_back_as_their_file_records_only(context, tmp_path):
+    first = run_batch(context, PAGES)
+    doc_ids = [state.source["doc_id"] for state in first.tabulated.states]
+    in_release = dataclasses.replace(context, release_ids=write_ids(doc_ids[:1], tmp_path / "ids.txt"))
+    again = run_batch(in_release, PAGES)
+    assert [state.from_release for state in again.tabulated.states] == [True, False]
+    assert again.tabulated.arrow["documents"].column("doc_id").to_pylist() == doc_ids[1:]  # the other one in full
+    assert in_release.in_release() == frozenset(doc_ids[:1]) and context.in_release() == frozenset()
