@@ -48,6 +48,23 @@ def test_symlinks_are_not_followed(tmp_path):
     assert state.source["reason"] == "symbolic link not followed"
 
 
+def test_discovery_lists_every_file_but_what_hidden_folders_hold(tmp_path):
+    import os
+
+    raw = tmp_path / "raw"
+    for name in ("a.txt", "b/c.md", "b/d/e.html", "b/c.md.meta.json", ".hidden.txt", "manifest.csv",
+                 ".git/config", "b/.cache/f.txt"):
+        (raw / name).parent.mkdir(parents=True, exist_ok=True)
+        (raw / name).write_text(GOOD)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "g.txt").write_text(GOOD)
+    (raw / "linked").symlink_to(tmp_path / "elsewhere")  # a folder link: listed, not followed
+    (raw / "broken.txt").symlink_to(tmp_path / "missing.txt")
+    os.mkfifo(raw / "pipe")  # neither a file nor a link: not a page
+    assert pipeline.discover(raw) == ["a.txt", "b/c.md", "b/d/e.html", "broken.txt", "linked"]
+    assert pipeline.discover_other(raw) == [".hidden.txt", "b/c.md.meta.json", "manifest.csv"]
+
+
 def test_metadata_precedence_manifest_over_sidecar_over_page(tmp_path):
     page = "---\ntitle: T\npublisher: FrontMatter\nurl: https://fm.example\n---\n# Baclofen\n\nBaclofen is used to treat spasticity.\n"
     (tmp_path / "p.md").write_text(page)
