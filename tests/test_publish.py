@@ -156,3 +156,13 @@ def test_written_bytes_do_not_depend_on_how_the_input_was_cut(tmp_path):
     assert len(set(digests.values())) == 1, digests
     sizes = groups["one part"]
     assert len(sizes) >= 8 and len(set(sizes[:-1])) == 1 and sum(sizes) == n
+
+
+@pytest.mark.parametrize("table", list(TABLES))
+def test_an_empty_frame_becomes_the_contracts_empty_table(table):
+    import pandas as pd
+
+    from drugdata.schema_export import arrow_schema
+
+    empty = publish_module.to_arrow(table, pd.DataFrame())  # no columns at all: nothing is read from it
+    assert empty.num_rows == 0 and empty.schema.equals(arrow_schema(table), check_metadata=True)
